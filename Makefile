@@ -1,0 +1,54 @@
+# The portal's commands. `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEBIAN_TEST_PACKAGES := chromium poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng gettext
+DEBIAN_RUN_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng
+
+.PHONY: run test lint check bench messages system-packages system-test-packages clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(PIP) install --quiet -r requirements-test.txt
+	touch $@
+
+# Debian packages, installed only when missing (needs root or sudo).
+system-packages:
+	@./scripts/apt-ensure $(DEBIAN_RUN_PACKAGES)
+
+system-test-packages:
+	@./scripts/apt-ensure $(DEBIAN_TEST_PACKAGES)
+
+run: $(VENV)/.installed system-packages
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) ensure_schedules
+	@echo "Portal: http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"
+	@bash -c 'trap "kill 0" INT TERM EXIT; $(MANAGE) qcluster & $(MANAGE) runserver $(HOST):$(PORT) --noreload & wait'
+
+test: $(VENV)/.installed-test system-test-packages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
+
+bench: $(VENV)/.installed-test
+	$(PY) -m benchmarks.run
+
+# Regenerate the French catalogues after adding strings, then translate and compile.
+messages: $(VENV)/.installed
+	./scripts/make-messages
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media-test .pytest_cache

@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The portal's front door: the lead story, latest news, what comes next, where to go."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"], verbose_name=_("introduction"))
+    news_count = models.PositiveSmallIntegerField(
+        default=4, verbose_name=_("news items shown"), help_text=_("Besides the lead story.")
+    )
+    events_count = models.PositiveSmallIntegerField(default=5, verbose_name=_("events shown"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("news_count"),
+        FieldPanel("events_count"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from events.models import EventPage
+        from news.models import NewsPage
+
+        context = super().get_context(request, *args, **kwargs)
+        news = NewsPage.objects.visible_to(request.user).for_listing()
+        lead = news.filter(is_featured=True).first() or news.first()
+        context["lead_news"] = lead
+        context["latest_news"] = news.exclude(pk=lead.pk)[: self.news_count] if lead else []
+        context["upcoming_events"] = (
+            EventPage.objects.visible_to(request.user).upcoming().for_listing()[: self.events_count]
+        )
+        return context

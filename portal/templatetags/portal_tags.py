@@ -1,0 +1,41 @@
+from django import template
+from wagtail.models import Site
+
+from portal.menu import registered_links
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The home page's children marked "show in menus", then the registered sections."""
+    request = context["request"]
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    current_path = request.path
+    items = []
+    for page in site.root_page.get_children().live().in_menu().public().specific(defer=True):
+        url = page.get_url(request)
+        items.append({"title": page.title, "url": url, "active": current_path.startswith(url)})
+    for link in registered_links():
+        items.append({"title": link.label, "url": link.url, "active": current_path.startswith(link.url)})
+    return items
+
+
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context, page):
+    ancestors = page.get_ancestors().filter(depth__gt=1) if page.depth > 2 else []
+    return {"ancestors": ancestors, "page": page, "request": context.get("request")}
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **params):
+    """The current query string with some parameters replaced (for pagination and filters)."""
+    query = context["request"].GET.copy()
+    for key, value in params.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
