@@ -119,6 +119,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 # Single sign-on through the university's OpenID Connect provider, off unless configured.
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
