@@ -23,6 +23,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "portal",
     "home",
+    "search",
     # "news",
     # "events",
     "wagtail.contrib.forms",
@@ -195,6 +196,9 @@ WAGTAILDOCS_EXTENSIONS = [
     "jpeg",
     "zip",
 ]
+# The archive's document model (search app): extracted text, status, file versions.
+WAGTAILDOCS_DOCUMENT_MODEL = "search.Document"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "search.forms.ArchiveDocumentForm"
 # Documents are always served through Wagtail's view so privacy checks apply.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 UPLOAD_MAX_SIZE = env.int("UPLOAD_MAX_SIZE", default=50 * 1024 * 1024)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    label = "search"
+    verbose_name = _("Search and document archive")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from search import signals  # noqa: F401  (connects the extraction and versioning hooks)
