@@ -1,8 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
+
+from portal.blocks import BodyBlock
 
 
 class HomePage(Page):
@@ -39,3 +42,22 @@ class HomePage(Page):
             EventPage.objects.visible_to(request.user).upcoming().for_listing()[: self.events_count]
         )
         return context
+
+
+class StandardPage(Page):
+    """A plain content page: about the network, legal notice, accessibility statement."""
+
+    intro = models.TextField(blank=True, verbose_name=_("introduction"))
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+    def get_absolute_url(self):
+        return self.get_url()

@@ -39,3 +39,18 @@ def query_replace(context, **params):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def accessible_widget(bound_field):
+    """The field's widget tied to its help text and errors (aria-describedby, aria-invalid)."""
+    described_by = []
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}_helptext")
+    attrs = {}
+    if bound_field.errors:
+        described_by.append(f"{bound_field.auto_id}_errors")
+        attrs["aria-invalid"] = "true"
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return bound_field.as_widget(attrs=attrs)

@@ -1,15 +1,19 @@
 """Build the demo network: sites, platforms, members, news, events (and what later apps add)."""
 
+import importlib.util
+
 from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from home.tree import ensure_home_page
 from portal.demo import DEMO_PASSWORD, DemoContext, run_steps, seed_accounts
 
 # Each app's ``demo.seed(ctx)``, in dependency order; apps not installed are skipped.
-APP_STEPS = ["people", "news", "events", "groups", "search"]
+APP_STEPS = ["people", "news", "events", "groups", "discussions", "search"]
 
 
 class Command(BaseCommand):
@@ -18,10 +22,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="Multiply content volumes (benchmarks).")
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if members already exist.")
+        parser.add_argument("--flush", action="store_true", help="Empty the database first (benchmarks).")
 
-    def handle(self, *args, scale, if_empty, **options):
+    def handle(self, *args, scale, if_empty, flush, **options):
         from django.contrib.auth import get_user_model
 
+        if flush:
+            call_command("flush", "--no-input", verbosity=0)
         if if_empty and get_user_model().objects.exists():
             self.stdout.write("The database already has accounts: demo not loaded.")
             return
@@ -29,11 +36,10 @@ class Command(BaseCommand):
         steps = [("Comptes", seed_accounts)]
         for app_label in APP_STEPS:
             if apps.is_installed(app_label):
-                try:
+                if importlib.util.find_spec(f"{app_label}.demo"):
                     steps.append((app_label, import_string(f"{app_label}.demo.seed")))
-                except ImportError:
-                    continue
         with transaction.atomic():
+            ensure_home_page()
             run_steps(ctx, steps)
         self.stdout.write(self.style.SUCCESS("Demo network ready."))
         if getattr(settings, "SEED_DEMO_PASSWORDS", False):

@@ -1,0 +1,121 @@
+"""`make bench`: seed a network at two scales, run every benchmarks/bench_*.py, write docs/benchmarks.md.
+
+The database is a throwaway SQLite file unless BENCH_DATABASE_URL is set (e.g. a
+PostgreSQL database that may be dropped). Scales: BENCH_SCALES (default "1 10")
+so that query counts can be compared as the data grows ten times.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    scales = [int(s) for s in os.environ.get("BENCH_SCALES", "1 10").split()]
+    only = os.environ.get("BENCH_ONLY", "").split()
+    sections: dict[int, list] = {}
+    notes: dict[int, dict] = {}
+    for scale in scales:
+        database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{ROOT / f'bench-{scale}.sqlite3'}"
+        env = {
+            **os.environ,
+            "DATABASE_URL": database,
+            "BENCH_SCALE": str(scale),
+            "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
+        }
+        if database.startswith("sqlite:///"):
+            Path(database.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        print(f"== scale {scale}: {database}", flush=True)
+        subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "seed_demo", "--scale", str(scale), "--flush"], cwd=ROOT, env=env, check=True
+        )
+        output = subprocess.run(
+            [sys.executable, "-m", "benchmarks.run", "--measure", *only],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        print(output.stderr, end="")
+        print(output.stdout.split("\n@@RESULTS@@\n")[0])
+        import json
+
+        payload = json.loads(output.stdout.split("\n@@RESULTS@@\n")[1])
+        sections[scale] = payload["results"]
+        notes[scale] = payload["notes"]
+    write_report(scales, sections, notes)
+    return 0
+
+
+def measure(only: list[str]) -> None:
+    import json
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
+    import django
+
+    django.setup()
+    from benchmarks.harness import Bench
+
+    bench = Bench(scale=int(os.environ.get("BENCH_SCALE", "1")))
+    package = importlib.import_module("benchmarks")
+    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if not module_info.name.startswith("bench_"):
+            continue
+        name = module_info.name.removeprefix("bench_")
+        if only and name not in only:
+            continue
+        bench.section = name
+        print(f"-- {name}", flush=True)
+        importlib.import_module(f"benchmarks.{module_info.name}").run(bench)
+    print("\n@@RESULTS@@")
+    print(json.dumps({"results": [vars(r) for r in bench.results], "notes": bench.notes}))
+
+
+def write_report(scales, sections, notes) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (do not edit by hand). Server time is the whole Django request cycle through the",
+        "test client, in process; SQL is the number of queries of one request.",
+        "",
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
+        f"Database: {os.environ.get('BENCH_DATABASE_URL', 'SQLite (file)')}. Scales: {', '.join(map(str, scales))}.",
+        "",
+        "| section | measurement | " + " | ".join(f"×{s} median ms | ×{s} p95 ms | ×{s} SQL" for s in scales) + " |",
+        "|---|---|" + "---|---|---|" * len(scales),
+    ]
+    keys = []
+    for scale in scales:
+        for row in sections[scale]:
+            key = (row["section"], row["label"])
+            if key not in keys:
+                keys.append(key)
+    for section, label in keys:
+        cells = []
+        for scale in scales:
+            row = next((r for r in sections[scale] if (r["section"], r["label"]) == (section, label)), None)
+            cells += [str(row["median_ms"]), str(row["p95_ms"]), str(row["queries"])] if row else ["–"] * 3
+        lines.append(f"| {section} | {label} | " + " | ".join(cells) + " |")
+    for scale in scales:
+        for section, texts in notes[scale].items():
+            for text in texts:
+                lines.append(f"- ×{scale} {section}: {text}")
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n")
+    print("Wrote docs/benchmarks.md")
+
+
+if __name__ == "__main__":
+    if "--measure" in sys.argv:
+        measure(sys.argv[sys.argv.index("--measure") + 1 :])
+    else:
+        sys.exit(main())
