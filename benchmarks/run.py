@@ -88,7 +88,7 @@ def write_report(scales, sections, notes) -> None:
         "Written by `make bench` (do not edit by hand). Server time is the whole Django request cycle through the",
         "test client, in process; SQL is the number of queries of one request.",
         "",
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
         f"Database: {os.environ.get('BENCH_DATABASE_URL', 'SQLite (file)')}. Scales: {', '.join(map(str, scales))}.",
         "",
         "| section | measurement | " + " | ".join(f"×{s} median ms | ×{s} p95 ms | ×{s} SQL" for s in scales) + " |",
