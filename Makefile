@@ -28,10 +28,10 @@ system-packages:
 system-test-packages:
 	@./scripts/apt-ensure $(DEBIAN_TEST_PACKAGES)
 
-run: $(VENV)/.installed system-packages
+run: $(VENV)/.installed
+	@./scripts/apt-ensure $(DEBIAN_RUN_PACKAGES) || echo "Without poppler/Tesseract, document text extraction is limited."
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo --if-empty
-	$(MANAGE) ensure_schedules
 	@echo "Portal: http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"
 	@bash -c 'trap "kill 0" INT TERM EXIT; $(MANAGE) qcluster & $(MANAGE) runserver $(HOST):$(PORT) --noreload & wait'
 
