@@ -16,6 +16,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("compte/", include("portal.account_urls")),
     path("sante/", views.health, name="health"),
+    path("commentaires/", include("discussions.urls")),
 ]
 
 if settings.OIDC_ENABLED:

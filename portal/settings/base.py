@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "wagtail_modeladmin",
+    "discussions",
+    # django-comments-xtd must come before django_comments (its templates and models win).
+    "django_comments_xtd",
+    "django_comments",
+    "rest_framework",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -204,6 +209,20 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 UPLOAD_MAX_SIZE = env.int("UPLOAD_MAX_SIZE", default=50 * 1024 * 1024)
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_SIZE
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("IMAGE_MAX_SIZE", default=10 * 1024 * 1024)
+
+# Comments (discussions app): django-comments-xtd's threaded model, two reply levels.
+# Comments are posted through discussions.views only (logged-in members, page visibility
+# checked); django-comments-xtd's own views, API and feeds are deliberately not routed.
+COMMENTS_APP = "django_comments_xtd"
+COMMENTS_XTD_MAX_THREAD_LEVEL = 2
+# Only logged-in members comment: nobody gets a confirmation mail.
+COMMENTS_XTD_CONFIRM_EMAIL = False
+# Follow-up mails will come from the notifications feature, not from django-comments-xtd.
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_XTD_DEFAULT_FOLLOWUP = False
+COMMENTS_XTD_APP_MODEL_OPTIONS = {
+    "default": {"who_can_post": "users", "allow_flagging": True, "allow_feedback": False, "show_feedback": False}
+}
 
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
