@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
@@ -56,10 +57,10 @@ class NewsRssFeed(Feed):
         return item.get_full_url(self.request)
 
     def item_pubdate(self, item):
-        return item.publication_date
+        return timezone.localtime(item.publication_date)
 
     def item_updateddate(self, item):
-        return item.last_published_at or item.publication_date
+        return timezone.localtime(item.last_published_at or item.publication_date)
 
     def item_categories(self, item):
         categories = [item.category.name] if item.category else []

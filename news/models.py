@@ -85,11 +85,11 @@ class NewsIndexPage(RoutablePageMixin, Page):
     def month_archive(self, request, year, month):
         return self.render_listing(request, period=services.archive_month(int(year), int(month)), by_month=True)
 
-    @path("categorie/<slug:slug>/", name="category")
+    @re_path(r"^categorie/(?P<slug>[-\w]+)/$", name="category")
     def category_archive(self, request, slug):
         return self.render_listing(request, category=get_object_or_404(NewsCategory, slug=slug))
 
-    @path("etiquette/<slug:slug>/", name="tag")
+    @re_path(r"^etiquette/(?P<slug>[-\w]+)/$", name="tag")
     def tag_archive(self, request, slug):
         return self.render_listing(request, tag=get_object_or_404(Tag, slug=slug))
 
