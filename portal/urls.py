@@ -17,6 +17,7 @@ urlpatterns = [
     path("compte/", include("portal.account_urls")),
     path("sante/", views.health, name="health"),
     path("commentaires/", include("discussions.urls")),
+    path("", include("events.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -25,7 +25,7 @@ INSTALLED_APPS = [
     "home",
     "search",
     # "news",
-    # "events",
+    "events",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
