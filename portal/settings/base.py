@@ -23,6 +23,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "portal",
     "home",
+    "people",
     "search",
     # "news",
     "events",
@@ -223,6 +224,18 @@ COMMENTS_XTD_DEFAULT_FOLLOWUP = False
 COMMENTS_XTD_APP_MODEL_OPTIONS = {
     "default": {"who_can_post": "users", "allow_flagging": True, "allow_feedback": False, "show_feedback": False}
 }
+
+# People directory (people app): members only unless switched off.
+DIRECTORY_REQUIRES_LOGIN = env.bool("DIRECTORY_REQUIRES_LOGIN", default=True)
+
+# Directory sync from the university's LDAP (django-auth-ldap), off unless LDAP_SERVER_URI is set.
+# django-auth-ldap needs python-ldap, which builds against libldap: see docs/people.md.
+LDAP_SERVER_URI = env("LDAP_SERVER_URI", default="")
+if LDAP_SERVER_URI:
+    from people.ldap_settings import ldap_settings
+
+    vars().update(ldap_settings(env))
+    AUTHENTICATION_BACKENDS.insert(1, "django_auth_ldap.backend.LDAPBackend")
 
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
