@@ -47,8 +47,10 @@ def can_comment(user, page: Page) -> bool:
 
 def can_moderate_page(user, page: Page) -> bool:
     """Superusers, Communication staff, and the moderators and managers of the page's group."""
-    if not is_member(user) or not is_visible_to(page, user):
-        return False
+    return can_comment(user, page) and _moderates(user, page)
+
+
+def _moderates(user, page: Page) -> bool:
     if is_communication_staff(user):
         return True
     if apps.is_installed("groups"):
@@ -124,7 +126,7 @@ def comments_for(page: Page, viewer) -> Thread:
         .order_by("thread_id", "order")
     )
     max_level = max_thread_level_for_content_type(ContentType.objects.get_for_id(page.content_type_id))
-    member = can_comment(viewer, page)
+    member = is_member(viewer)  # the page is visible: checked above
     by_pk = {comment.pk: comment for comment in comments}
     roots = []
     for comment in comments:
@@ -143,7 +145,7 @@ def comments_for(page: Page, viewer) -> Thread:
         comments=comments,
         count=sum(1 for comment in comments if not comment.is_removed),
         can_comment=member,
-        can_moderate=can_moderate_page(viewer, page),
+        can_moderate=member and _moderates(viewer, page),
         max_level=max_level,
         page_reactions=page_reactions,
         page_reacted=page_reacted,
