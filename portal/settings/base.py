@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "search",
     # "news",
     "events",
+    # Before wagtail.*: its serve hooks must wrap Wagtail's own restriction checks.
+    "groups",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,36 @@
+"""Fixtures shared by the groups test modules (imported by them; this module holds no tests)."""
+
+import pytest
+
+from groups.models import GroupCategory, GroupIndexPage, GroupPage, Membership
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def group_index(home_page):
+    return home_page.add_child(instance=GroupIndexPage(title="Groupes", slug="groupes"))
+
+
+@pytest.fixture
+def category(db):
+    return GroupCategory.objects.create(name="Projets", slug="projets")
+
+
+@pytest.fixture
+def make_group(group_index, category):
+    def make(title="Cytométrie", *, visibility="open", join_policy="open", **fields):
+        group = GroupPage(title=title, visibility=visibility, join_policy=join_policy, category=category, **fields)
+        group_index.add_child(instance=group)
+        group.refresh_from_db()
+        return group
+
+    return make
+
+
+@pytest.fixture
+def add_member():
+    def add(user, group, role=Membership.Role.MEMBER, status=Membership.Status.ACTIVE):
+        return Membership.objects.create(user=user, group=group, role=role, status=status)
+
+    return add
