@@ -433,3 +433,36 @@ def test_the_agenda_advertises_the_feed(client, agenda):
     html = client.get("/agenda/").content.decode()
     assert '<link rel="alternate" type="text/calendar"' in html
     assert 'href="/agenda/flux.ics"' in html
+
+
+# Demo data
+
+
+def test_demo_seed_builds_a_varied_agenda_with_real_pdfs(home_page, client):
+    from events import demo
+    from portal.demo import DemoContext
+
+    demo.seed(DemoContext())
+    agenda = EventIndexPage.objects.get()
+    assert agenda.url == "/agenda/" and agenda.show_in_menus
+    events = EventPage.objects.live()
+    assert events.count() >= 15
+    assert set(events.values_list("kind", flat=True)) == set(EventKind.values)
+    assert events.upcoming().exists() and events.past().exists()
+    assert events.filter(all_day=True).exists() and events.exclude(online_url="").exists()
+    assert EventSpeaker.objects.exists()
+    labels = set(EventAttachment.objects.values_list("label", flat=True))
+    assert {AttachmentLabel.PROGRAMME, AttachmentLabel.SLIDES, AttachmentLabel.MINUTES} <= labels
+    with EventAttachment.objects.first().document.file.open() as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert all(event.last_published_at for event in events)
+    restricted = PageViewRestriction.objects.filter(page__in=events).count()
+    assert 0 < restricted < events.count()
+    assert len(titles(client.get("/agenda/"))) == events.upcoming().count() - restricted_upcoming(events)
+
+    demo.seed(DemoContext())  # a second run adds nothing
+    assert EventPage.objects.count() == events.count()
+
+
+def restricted_upcoming(events) -> int:
+    return events.upcoming().filter(pk__in=PageViewRestriction.objects.values("page")).count()
