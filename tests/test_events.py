@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -15,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from playwright.sync_api import expect
 from wagtail.models import PageViewRestriction
 
 from events.models import AttachmentLabel, EventAttachment, EventIndexPage, EventKind, EventPage, EventSpeaker
@@ -113,6 +115,16 @@ def test_the_admin_form_shows_the_end_error_and_keeps_what_was_typed(client, age
     assert form.errors["end"] == ["L’évènement ne peut pas finir avant de commencer."]
     assert 'value="Université de Bordeaux"' in response.content.decode()
     assert not EventPage.objects.exists()
+
+
+def test_communication_staff_can_open_the_event_form(client, agenda, make_user):
+    client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+    response = client.get(reverse("wagtailadmin_pages:add", args=("events", "eventpage", agenda.pk)))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for field in ("start", "end", "all_day", "site", "online_url", "registration_url", "capacity", "excerpt"):
+        assert f'name="{field}"' in html
+    assert 'id="id_speakers-TOTAL_FORMS"' in html and 'id="id_attachments-TOTAL_FORMS"' in html
 
 
 def test_all_day_events_cover_whole_paris_days(agenda):
@@ -250,6 +262,7 @@ def test_listing_query_counts_stay_flat_as_events_grow(client, agenda, member):
 
     client.force_login(member)
     add(3, 0)
+    counts()  # the first request fills per-process caches (site root paths, content types)
     small = counts()
     add(30, 100)
     assert counts() == small
@@ -257,6 +270,25 @@ def test_listing_query_counts_stay_flat_as_events_grow(client, agenda, member):
 
 
 # The event page
+
+
+def test_event_page_query_count_does_not_grow_with_speakers_and_documents(client, agenda):
+    def event_with(count, title):
+        event = add_event(agenda, title, start=in_days(3))
+        for number in range(count):
+            EventSpeaker.objects.create(page=event, name=f"Intervenant {number}", sort_order=number)
+            document = demo_document(f"Diaporama {title} {number}", ["Diapositive."])
+            EventAttachment.objects.create(page=event, document=document, label=AttachmentLabel.SLIDES)
+        return event
+
+    def count(event):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(event.url).status_code == 200
+        return len(queries)
+
+    small, large = event_with(1, "Petit"), event_with(8, "Grand")
+    count(small)  # warm the site root cache
+    assert count(large) == count(small) <= 25
 
 
 def test_event_page_shows_when_where_who_registration_and_documents(client, agenda):
@@ -433,6 +465,42 @@ def test_the_agenda_advertises_the_feed(client, agenda):
     html = client.get("/agenda/").content.decode()
     assert '<link rel="alternate" type="text/calendar"' in html
     assert 'href="/agenda/flux.ics"' in html
+
+
+# In a real browser
+
+
+@pytest.mark.browser
+def test_a_visitor_opens_an_event_downloads_its_ics_and_switches_to_english(
+    transactional_db, live_server, browser_page, agenda
+):
+    event = add_event(
+        agenda,
+        "Séminaire de métabolomique",
+        start=paris(NEXT_YEAR, 1, 14, 14),
+        end=paris(NEXT_YEAR, 1, 14, 16),
+        site="Université de Montpellier",
+    )
+    page = browser_page
+    page.goto(f"{live_server.url}/agenda/")
+    expect(page.get_by_role("heading", level=2, name="Prochains évènements")).to_be_visible()
+    page.get_by_role("link", name="Séminaire de métabolomique").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Séminaire de métabolomique")
+    expect(page.get_by_test_id("event-when")).to_contain_text(f"14 janvier {NEXT_YEAR}, 14:00 – 16:00")
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("event-ics").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{event.slug}.ics"
+    (vevent,) = icalendar.Calendar.from_ical(Path(download.path()).read_bytes()).walk("VEVENT")
+    assert vevent["DTSTART"].dt.astimezone(UTC) == datetime(NEXT_YEAR, 1, 14, 13, tzinfo=UTC)
+    assert str(vevent["LOCATION"]) == "Université de Montpellier"
+
+    page.select_option("#language-select", "en")
+    page.locator(".language-switcher button").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_test_id("event-ics")).to_have_text("Add to my calendar (.ics)")
+    expect(page.get_by_test_id("event-when")).to_contain_text(f"Jan. 14, {NEXT_YEAR}, 2 p.m. – 4 p.m.")
 
 
 # Demo data
