@@ -9,6 +9,7 @@ these functions rather than repeating a rule.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
@@ -153,8 +154,19 @@ def comments_for(page: Page, viewer) -> Thread:
     )
 
 
-def add_comment(page: Page, author, text: str, *, parent: Comment | None = None, ip_address: str | None = None):
-    """Publish a comment (or a reply to ``parent``) at once: members need no email confirmation."""
+def add_comment(
+    page: Page,
+    author,
+    text: str,
+    *,
+    parent: Comment | None = None,
+    ip_address: str | None = None,
+    submitted_at: datetime | None = None,
+) -> Comment:
+    """Publish a comment (or a reply to ``parent``) at once: members need no email confirmation.
+
+    ``submitted_at`` back-dates imported or demo comments; it defaults to now.
+    """
     if not can_comment(author, page):
         raise PermissionError("This member cannot comment on this page.")
     if parent is not None:
@@ -173,6 +185,7 @@ def add_comment(page: Page, author, text: str, *, parent: Comment | None = None,
         parent_id=parent.pk if parent else 0,
         ip_address=ip_address,
         followup=False,
+        submit_date=submitted_at or timezone.now(),
     )
     with transaction.atomic():
         comment.save()
