@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 from wagtail.models import PageViewRestriction
@@ -94,6 +95,20 @@ def test_news_page_shows_its_date_category_tags_and_attachments(client, news_ind
     assert "(PDF, " in html
     assert 'rel="alternate" type="application/rss+xml"' in html
     assert 'href="/actualites/flux/atom/"' in html
+
+
+def test_editors_can_open_the_news_forms_in_the_admin(client, news_index, make_user):
+    client.force_login(make_user("editor", is_staff=True, is_superuser=True))
+    assert client.get(f"/admin/pages/add/news/newspage/{news_index.pk}/").status_code == 200
+    assert client.get("/admin/snippets/news/newscategory/").status_code == 200
+
+
+def test_the_news_card_for_the_home_page(rf, news_index, categories):
+    item = add_news(news_index, "Brève", when=paris(2026, 3, 2), category=categories["annonce"], excerpt="En bref.")
+    html = render_to_string("news/includes/news_card.html", {"item": item, "heading": "h3", "request": rf.get("/")})
+    assert '<h3><a href="/actualites/breve/">Brève</a></h3>' in html
+    assert '<time datetime="2026-03-02T10:00:00+01:00">2 mars 2026</time>' in html
+    assert "Annonce" in html and "En bref." in html
 
 
 # Listing, pagination and archives
