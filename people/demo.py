@@ -146,7 +146,8 @@ def seed(ctx: DemoContext) -> None:
             },
         )
         profile.platforms.set(platform_set)
-        expertise = set(EXPERTISE_BY_KIND[kind][:1]) if kind else set()
+        # Everyone on a platform has its core expertise (all cytometry people have "cytométrie").
+        expertise = {EXPERTISE_BY_KIND[platform.kind][0] for platform in platform_set}
         if kind:
             expertise |= set(rng.sample(EXPERTISE_BY_KIND[kind], 2))
         profile.expertise.set([terms[name] for name in sorted(expertise)])

@@ -134,6 +134,11 @@ class DirectoryResult:
     letters: list[FacetOption] = field(default_factory=list)
 
     @property
+    def total(self) -> int:
+        """How many profiles match, known from the letter counts without another query."""
+        return sum(option.count for option in self.letters if option.selected or not self.letter)
+
+    @property
     def is_filtered(self) -> bool:
         return bool(self.query or self.letter or any(result.selected for result in self.facets))
 

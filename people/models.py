@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model_string
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 from .text import fold
 from .validators import validate_orcid
@@ -116,7 +117,7 @@ class ContactDetails:
     photo: object | None
 
 
-class ProfileQuerySet(models.QuerySet):
+class ProfileQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def active(self) -> ProfileQuerySet:
         """Profiles of current members: not deactivated, not anonymized."""
         return self.filter(is_listed=True)

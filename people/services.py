@@ -19,15 +19,16 @@ from portal.pages import PortalPageQuerySet
 
 from .models import PERSONAL_FIELDS, Profile, Visibility
 
-COMMUNICATION_GROUP = "Communication"
 PHOTO_COLLECTION = "Photos de profil"
 
 
 def is_communication_staff(user) -> bool:
-    """Communication officers and superusers manage the directory and may export it."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=COMMUNICATION_GROUP).exists()
+    """Communication officers and superusers manage the directory and may export it.
+
+    The "Communication" group holds ``people.change_profile`` (migration 0002); asking for the
+    permission reuses Django's per-request permission cache instead of querying the groups again.
+    """
+    return user.is_active and user.has_perm("people.change_profile")
 
 
 def profile_for(user) -> Profile:

@@ -40,8 +40,16 @@ def directory_access(view):
 
 
 def with_card_photos(profiles, rendition=CARD_PHOTO):
-    photos = get_image_model().objects.prefetch_renditions(rendition)
-    return profiles.prefetch_related(Prefetch("photo", queryset=photos))
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=rendition)
+    return profiles.select_related("photo").prefetch_related(Prefetch("photo__renditions", queryset=renditions))
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the total, which the directory already knows from its A–Z counts."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
 
 
 def attach_contacts(profiles, viewer):
@@ -62,7 +70,7 @@ def directory(request):
     """Search, filters with counts, A–Z and pagination over the members' cards."""
     result = directory_or_404(request)
     profiles = with_card_photos(result.profiles.for_cards().prefetch_related("expertise"))
-    paginator = Paginator(profiles, PAGE_SIZE)
+    paginator = CountedPaginator(profiles, PAGE_SIZE, count=result.total)
     try:
         page_obj = paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
@@ -167,7 +175,8 @@ def referents(request):
 @require_http_methods(["GET", "POST"])
 def edit_my_profile(request):
     profile = services.profile_for(request.user)
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    bound = request.method == "POST"
+    form = ProfileForm(request.POST if bound else None, request.FILES if bound else None, instance=profile)
     if request.method == "POST":
         if form.is_valid():
             with transaction.atomic():
@@ -201,7 +210,7 @@ def download_my_data(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_my_account(request):
-    form = DeletionRequestForm(request.POST or None)
+    form = DeletionRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.anonymize_member(request.user)
         logout(request)
