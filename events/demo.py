@@ -76,7 +76,9 @@ def seed(ctx: DemoContext) -> None:
         event = {EventKind.SEMINAR: seminar, EventKind.EVENT: network_event, EventKind.MEETING: meeting}[kind](
             ctx, number, day
         )
-        event.slug = unique_slug(f"{slugify(event.title)[:60].rstrip('-')}-{day:%Y-%m-%d}", slugs)
+        # Seminars and meetings recur under similar titles: their date tells them apart.
+        slug = slugify(event.title)[:60].rstrip("-")
+        event.slug = unique_slug(slug if kind == EventKind.EVENT else f"{slug}-{day:%Y-%m-%d}", slugs)
         agenda.add_child(instance=event)
         add_speakers(ctx, event)
         add_attachments(ctx, event, is_past=day < today)

@@ -315,7 +315,7 @@ def test_event_page_shows_when_where_who_registration_and_documents(client, agen
     assert "Léa Dubois" in html and "Plateforme de cytométrie" in html
     assert "40 places" in html
     assert 'href="https://inscriptions.example.org/cyto"' in html
-    assert "Programme : Programme du séminaire" in html
+    assert ">Programme du séminaire</a>" in html and "(Programme, PDF, " in html
     assert f'href="{event.url}evenement.ics"' in html
     assert "Lieu à préciser" not in html
 
@@ -465,6 +465,7 @@ def test_the_agenda_advertises_the_feed(client, agenda):
     html = client.get("/agenda/").content.decode()
     assert '<link rel="alternate" type="text/calendar"' in html
     assert 'href="/agenda/flux.ics"' in html
+    assert 'href="webcal://testserver/agenda/flux.ics"' in html
 
 
 # In a real browser
