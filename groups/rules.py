@@ -25,7 +25,7 @@ def memberships_by_group(user) -> dict[int, Membership]:
     if not user or not user.is_authenticated:
         return {}
     if not hasattr(user, "_group_memberships"):
-        user._group_memberships = {m.group_id: m for m in Membership.objects.filter(user=user)}
+        user._group_memberships = {m.group_id: m for m in Membership.objects.filter(user=user).order_by()}
     return user._group_memberships
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -21,7 +22,7 @@ from taggit.utils import parse_tags
 from wagtail.actions.delete_page import DeletePageAction
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from groups import rules
 from groups.models import GroupPage, GroupPostAttachment, GroupPostPage, Membership
@@ -342,7 +343,11 @@ def activity(user, groups=None, *, limit: int = 15) -> list[ActivityItem]:
     readable = GroupPage.objects.readable_by(user)
     if groups is not None:
         readable = readable.filter(pk__in=[g.pk for g in groups])
-    readable = list(readable.only("pk", "path", "depth", "title", "url_path", "collection_id"))
+    return activity_in(list(readable.only("pk", "path", "depth", "title", "url_path", "collection_id")), limit=limit)
+
+
+def activity_in(readable: list[GroupPage], *, limit: int = 15) -> list[ActivityItem]:
+    """The stream of groups already known to be readable by the viewer (see ``activity``)."""
     if not readable:
         return []
     by_path = {group.path: group for group in readable}
@@ -353,10 +358,16 @@ def activity(user, groups=None, *, limit: int = 15) -> list[ActivityItem]:
     def group_of(page) -> GroupPage:
         return by_path[page.path[: len(page.path) - GroupPage.steplen]]
 
+    # Posts and events in one query over the page table; the content type tells them apart.
+    kinds = {ContentType.objects.get_for_model(GroupPostPage).pk: "post"}
+    if apps.is_installed("events"):
+        kinds[ContentType.objects.get_for_model(apps.get_model("events", "EventPage")).pk] = "event"
     items = [
-        ActivityItem("post", post.title, post.url, post.first_published_at, group_of(post), post.owner)
-        for post in GroupPostPage.objects.live()
-        .filter(under_readable)
+        ActivityItem(
+            kinds[page.content_type_id], page.title, page.url, page.first_published_at, group_of(page), page.owner
+        )
+        for page in Page.objects.live()
+        .filter(under_readable, content_type_id__in=kinds, first_published_at__isnull=False)
         .select_related("owner")
         .order_by("-first_published_at")[:limit]
     ]
@@ -375,15 +386,6 @@ def activity(user, groups=None, *, limit: int = 15) -> list[ActivityItem]:
         .select_related("uploaded_by_user")
         .order_by("-created_at")[:limit]
     ]
-    if apps.is_installed("events"):
-        EventPage = apps.get_model("events", "EventPage")
-        items += [
-            ActivityItem("event", event.title, event.url, event.first_published_at, group_of(event), event.owner)
-            for event in EventPage.objects.live()
-            .filter(under_readable)
-            .select_related("owner")
-            .order_by("-first_published_at")[:limit]
-        ]
     items += comment_activity(readable, limit=limit)
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]

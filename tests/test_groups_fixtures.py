@@ -20,7 +20,8 @@ def category(db):
 @pytest.fixture
 def make_group(group_index, category):
     def make(title="Cytométrie", *, visibility="open", join_policy="open", **fields):
-        group = GroupPage(title=title, visibility=visibility, join_policy=join_policy, category=category, **fields)
+        fields.setdefault("category", category)
+        group = GroupPage(title=title, visibility=visibility, join_policy=join_policy, **fields)
         group_index.add_child(instance=group)
         group.refresh_from_db()
         return group

@@ -20,9 +20,7 @@ def my_groups(context) -> list[GroupPage]:
     )
 
 
-@register.simple_tag(takes_context=True)
-def member_activity(context, groups, limit: int = 10) -> list[services.ActivityItem]:
-    """The "Fil d'activité": recent activity across the given groups (the user's own)."""
-    if not groups:
-        return []
-    return services.activity(context["request"].user, groups, limit=limit)
+@register.simple_tag
+def member_activity(groups, limit: int = 10) -> list[services.ActivityItem]:
+    """The "Fil d'activité": recent activity across the user's groups (from ``my_groups``, so readable)."""
+    return services.activity_in(groups, limit=limit)
