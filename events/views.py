@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.http import conditional_page
 from wagtail.models import Page, Site
 
 from portal.pages import is_visible_to
@@ -27,6 +28,7 @@ def page_at(request, page_path: str, page_class: type[Page]) -> Page:
     return page
 
 
+@conditional_page
 def event_ics(request, page_path: str):
     """One event, to add to a personal calendar; members sign in for restricted ones."""
     event = page_at(request, page_path, EventPage)
@@ -37,6 +39,8 @@ def event_ics(request, page_path: str):
     return ics.calendar_response([event], request, name=event.title, filename=event.slug, attachment=True)
 
 
+# Calendar clients poll the feed: an unchanged calendar answers 304 Not Modified (ETag from the content).
+@conditional_page
 def upcoming_feed(request, page_path: str):
     """Upcoming public events: calendar clients subscribe without signing in, so never anything restricted."""
     agenda = page_at(request, page_path, EventIndexPage)

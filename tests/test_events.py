@@ -346,6 +346,9 @@ def test_event_page_renders_in_english(client, agenda):
     assert "Add to my calendar (.ics)" in html
     listing = client.get("/agenda/").content.decode()
     assert "Upcoming events" in listing and "All kinds" in listing
+    month = client.get(f"/agenda/{NEXT_YEAR}/01/").content.decode()
+    assert f"January {NEXT_YEAR}" in month
+    assert '<thead>\n        <tr><th scope="col"><abbr title="Sunday">Sun</abbr></th>' in month  # weeks start on Sunday
 
 
 def test_listing_renders_in_french_by_default(client, agenda):
@@ -459,6 +462,15 @@ def test_feed_lists_upcoming_public_events_only(client, agenda, member):
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
     assert str(vevents(calendar)["Séminaire public"]["UID"]) == f"event-{public.pk}@localhost"
     assert str(calendar["X-WR-CALNAME"]).startswith("Agenda")
+
+
+def test_an_unchanged_feed_answers_not_modified(client, agenda):
+    add_event(agenda, "Séminaire public", start=in_days(2))
+    first = client.get("/agenda/flux.ics")
+    assert first["ETag"]
+    assert client.get("/agenda/flux.ics", headers={"if-none-match": first["ETag"]}).status_code == 304
+    add_event(agenda, "Nouveau séminaire", start=in_days(3))
+    assert client.get("/agenda/flux.ics", headers={"if-none-match": first["ETag"]}).status_code == 200
 
 
 def test_the_agenda_advertises_the_feed(client, agenda):
