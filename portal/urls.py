@@ -16,6 +16,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("compte/", include("portal.account_urls")),
     path("sante/", views.health, name="health"),
+    path("recherche/", include("search.urls")),
     path("annuaire/", include("people.urls")),
     path("commentaires/", include("discussions.urls")),
     path("", include("events.urls")),

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SearchConfig(AppConfig):
@@ -9,4 +10,7 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from portal import menu
         from search import signals  # noqa: F401  (connects the extraction and versioning hooks)
+
+        menu.register("search:search", pgettext_lazy("menu", "Search"), order=90)

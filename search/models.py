@@ -75,6 +75,7 @@ class Document(AbstractDocument):
     language = models.CharField(_("language"), max_length=8, blank=True, editable=False)
     checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True, editable=False, db_index=True)
     extracted_at = models.DateTimeField(_("extracted at"), null=True, blank=True, editable=False)
+    file_type = models.CharField(_("file type"), max_length=16, blank=True, editable=False, db_index=True)
 
     # Every added field is computed from the file, so editors keep Wagtail's form.
     admin_form_fields = WagtailDocument.admin_form_fields
@@ -84,12 +85,20 @@ class Document(AbstractDocument):
     search_fields = AbstractDocument.search_fields + [
         index.SearchField("extracted_text"),
         index.FilterField("extraction_status"),
+        index.FilterField("file_type"),
     ]
 
     class Meta(AbstractDocument.Meta):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         permissions = [("choose_document", "Can choose document")]
+
+    def save(self, *args, **kwargs):
+        self.file_type = self.file_extension.lower()[:16]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "file_type"}
+        super().save(*args, **kwargs)
 
     @property
     def pages(self) -> list[str]:
@@ -124,9 +133,26 @@ class DocumentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.document} ({self.created_at:%Y-%m-%d %H:%M})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("search:document_version", args=[self.document_id, self.pk])
+
     @property
     def filename(self) -> str:
         return self.file.name.rsplit("/", 1)[-1]
 
-    def get_absolute_url(self) -> str:
-        return reverse("search:document_version", args=[self.document_id, self.pk])
+
+class UnansweredQuery(models.Model):
+    """Searches that found nothing, so editors see what people look for in vain."""
+
+    query_string = models.CharField(_("search terms"), max_length=255, unique=True)
+    times = models.PositiveIntegerField(_("times searched"), default=1)
+    first_seen = models.DateTimeField(_("first searched"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last searched"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("search without results")
+        verbose_name_plural = _("searches without results")
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return self.query_string

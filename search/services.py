@@ -14,12 +14,13 @@ from dataclasses import asdict
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from search.extractors import SUPPORTED_EXTENSIONS, Limits
-from search.models import Document, DocumentVersion
+from search.models import Document, DocumentVersion, UnansweredQuery
 
 logger = logging.getLogger(__name__)
 
@@ -155,3 +156,12 @@ def run_extractor(document: Document, extension: str, limits: Limits) -> dict:
     except (ValueError, IndexError):
         logger.warning("Extractor for document %s died: %s", document.pk, completed.stderr[-500:])
         return {"ok": False, "code": "memory" if completed.returncode < 0 else "corrupt", "params": {}}
+
+
+def record_unanswered_query(query: str) -> None:
+    normalised = " ".join(query.lower().split())[:255]
+    updated = UnansweredQuery.objects.filter(query_string=normalised).update(
+        times=F("times") + 1, last_seen=timezone.now()
+    )
+    if not updated:
+        UnansweredQuery.objects.get_or_create(query_string=normalised)

@@ -239,12 +239,30 @@ if LDAP_SERVER_URI:
     vars().update(ldap_settings(env))
     AUTHENTICATION_BACKENDS.insert(1, "django_auth_ldap.backend.LDAPBackend")
 
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+# Search (search app): Wagtail's database backend unless SEARCH_URL names an engine, such as
+# "elasticsearch9+https://user:pass@host:9200", "elasticsearch8+…" or "opensearch3+http://…".
+from search.engines import search_backends  # noqa: E402  (no Django imports there)
+
+WAGTAILSEARCH_BACKENDS = search_backends(
+    env("SEARCH_URL", default=""),
+    index_prefix=env("INDEX_PREFIX", default="portal_"),
+    timeout=env.int("SEARCH_TIMEOUT", default=5),
+)
+# Text extraction from documents, in a child process of the django-q2 worker.
+SEARCH_EXTRACTION_LIMITS = {
+    "max_pages": env.int("EXTRACTION_MAX_PAGES", default=1000),
+    "max_ocr_pages": env.int("EXTRACTION_MAX_OCR_PAGES", default=50),
+    "max_uncompressed_bytes": env.int("EXTRACTION_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024),
+    "max_chars": env.int("EXTRACTION_MAX_CHARS", default=5_000_000),
+    "subprocess_timeout": env.int("EXTRACTION_TOOL_TIMEOUT", default=60),
 }
+SEARCH_EXTRACTION_TIMEOUT = env.int("EXTRACTION_TIMEOUT", default=180)
+SEARCH_EXTRACTION_MEMORY_MB = env.int("EXTRACTION_MEMORY_MB", default=768)
+SEARCH_MAX_QUERY_LENGTH = 200
 
 # Wagtail's own background jobs (search index, reference index).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# They run on the django-q2 worker (search.tasks_backend), so a save never waits for the engine.
+TASKS = {"default": {"BACKEND": "search.tasks_backend.DjangoQBackend"}}
 
 # django-q2: the ORM broker by default, Redis when REDIS_URL is set.
 REDIS_URL = env("REDIS_URL", default="")

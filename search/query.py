@@ -1,0 +1,597 @@
+"""One search over every kind of content, trimmed to what the user may see inside the engine query.
+
+Each source (pages, documents, people) starts from its app's own visibility rule
+(``visible_to``), which the engine receives as filters (paths, collections, the
+``is_listed`` flag) before ``.search()``: counts, facets, pagination and
+suggestions are computed over what the user may see, never trimmed afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, Max, Min
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from portal.pages import PortalPageQuerySet
+from search.models import Document
+
+MAX_QUERY_LENGTH = getattr(settings, "SEARCH_MAX_QUERY_LENGTH", 200)
+RESULTS_PER_PAGE = 10
+MAX_PAGE = 50
+PASSAGE_RADIUS = 110
+
+
+def engine_errors() -> tuple[type[BaseException], ...]:
+    """What a search engine that is down or unreachable raises, from the clients that are installed."""
+    errors: list[type[BaseException]] = []
+    try:
+        import elastic_transport
+
+        errors += [elastic_transport.TransportError]
+    except ImportError:
+        pass
+    try:
+        import elasticsearch
+
+        errors += [elasticsearch.ApiError, elasticsearch.TransportError]
+    except ImportError:
+        pass
+    try:
+        from search.backends.opensearch3 import import_opensearchpy
+
+        import_opensearchpy()
+        import opensearchpy
+
+        errors += [opensearchpy.exceptions.TransportError, opensearchpy.exceptions.ConnectionError]
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+ENGINE_ERRORS = engine_errors()
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of result: its badge, its model and the date it is sorted and faceted by."""
+
+    key: str
+    label: str
+    model_label: str
+    date_field: str
+
+    @cached_property
+    def model(self):
+        try:
+            return apps.get_model(self.model_label)
+        except LookupError:
+            return None
+
+    @property
+    def is_page(self) -> bool:
+        return self.model is not None and issubclass(self.model, Page)
+
+
+KINDS = [
+    Kind("news", _("News item"), "news.NewsPage", "first_published_at"),
+    Kind("event", _("Event"), "events.EventPage", "first_published_at"),
+    Kind("discussion", _("Discussion"), "groups.GroupPostPage", "first_published_at"),
+    Kind("group", _("Group"), "groups.GroupPage", "first_published_at"),
+    Kind("document", _("Document"), "search.Document", "created_at"),
+    Kind("person", _("Person"), "people.Profile", ""),
+]
+
+
+def available_kinds() -> list[Kind]:
+    return [kind for kind in KINDS if kind.model is not None]
+
+
+def kind_by_key(key: str) -> Kind | None:
+    return next((kind for kind in available_kinds() if kind.key == key), None)
+
+
+def clean_query(raw: str) -> str:
+    """Query-syntax characters are text: keep words (letters, digits), cut at the stated length."""
+    text = raw[:MAX_QUERY_LENGTH]
+    return " ".join(re.findall(r"\w+", text))
+
+
+# Filters chosen by the user -------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    kind: Kind | None = None
+    group: Page | None = None
+    year: int | None = None
+    file_type: str = ""
+    site_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind.key if self.kind else "",
+            "group": self.group.pk if self.group else "",
+            "year": self.year or "",
+            "file_type": self.file_type,
+            "site": self.site_id or "",
+        }
+
+
+def year_range(year: int) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+# Sources -------------------------------------------------------------------------------
+
+
+class Source:
+    """One model family searched in one engine query."""
+
+    kinds: Sequence[Kind] = ()
+
+    def __init__(self, user, filters: Filters):
+        self.user = user
+        self.filters = filters
+
+    def applies(self, ignore: str = "") -> bool:
+        kind = None if ignore == "kind" else self.filters.kind
+        if kind is not None and kind not in self.kinds:
+            return False
+        return all(self.accepts(name) for name in ("group", "year", "file_type", "site") if name != ignore)
+
+    def accepts(self, filter_name: str) -> bool:
+        """Whether results of this source can match a value of that filter at all."""
+        return not getattr(self.filters, {"site": "site_id"}.get(filter_name, filter_name))
+
+    def queryset(self, ignore: str = ""):
+        raise NotImplementedError
+
+    def search(self, query: str, ignore: str = "", order_by_relevance: bool = True):
+        queryset = self.queryset(ignore)
+        if not order_by_relevance:
+            queryset = queryset.order_by(f"-{self.date_field}")
+        # "or": a document matching more of the words ranks higher, one matching some still comes.
+        return queryset.search(query, operator="or", order_by_relevance=order_by_relevance)
+
+    date_field = ""
+
+
+class PageSource(Source):
+    def __init__(self, user, filters):
+        super().__init__(user, filters)
+        self.kinds = [kind for kind in available_kinds() if kind.is_page]
+        self.date_field = "first_published_at"
+
+    def accepts(self, filter_name):
+        return filter_name in {"group", "year"} or super().accepts(filter_name)
+
+    def queryset(self, ignore=""):
+        models = [kind.model for kind in self.kinds]
+        if self.filters.kind and ignore != "kind":
+            models = [self.filters.kind.model]
+        queryset = PortalPageQuerySet(Page).visible_to(self.user).type(*models)
+        if self.filters.group and ignore != "group":
+            queryset = queryset.filter(path__startswith=self.filters.group.path)
+        if self.filters.year and ignore != "year":
+            start, end = year_range(self.filters.year)
+            queryset = queryset.filter(first_published_at__gte=start, first_published_at__lt=end)
+        return queryset
+
+
+class DocumentSource(Source):
+    date_field = "created_at"
+
+    def __init__(self, user, filters):
+        super().__init__(user, filters)
+        self.kinds = [kind_by_key("document")]
+
+    def accepts(self, filter_name):
+        return filter_name in {"group", "year", "file_type"} or super().accepts(filter_name)
+
+    def queryset(self, ignore=""):
+        queryset = Document.objects.visible_to(self.user)
+        group = self.filters.group
+        if group and ignore != "group":
+            queryset = queryset.filter(collection_id=getattr(group.specific, "collection_id", None) or 0)
+        if self.filters.year and ignore != "year":
+            start, end = year_range(self.filters.year)
+            queryset = queryset.filter(created_at__gte=start, created_at__lt=end)
+        if self.filters.file_type and ignore != "file_type":
+            queryset = queryset.filter(file_type=self.filters.file_type)
+        return queryset
+
+
+class ProfileSource(Source):
+    def __init__(self, user, filters):
+        super().__init__(user, filters)
+        self.kinds = [kind_by_key("person")]
+        self.model = self.kinds[0].model
+
+    def accepts(self, filter_name):
+        return filter_name == "site" or super().accepts(filter_name)
+
+    def queryset(self, ignore=""):
+        queryset = self.model.objects.visible_to(self.user)
+        if self.filters.site_id and ignore != "site":
+            queryset = queryset.filter(site_id=self.filters.site_id)
+        return queryset
+
+    def search(self, query, ignore="", order_by_relevance=True):
+        # People have no date: they keep their relevance order and come after dated results.
+        return self.queryset(ignore).search(query, operator="or")
+
+
+def sources_for(user, filters: Filters) -> list[Source]:
+    sources: list[Source] = [PageSource(user, filters)]
+    if kind_by_key("document"):
+        sources.append(DocumentSource(user, filters))
+    if kind_by_key("person"):
+        sources.append(ProfileSource(user, filters))
+    return sources
+
+
+# Results -------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    kind: Kind
+    title: str
+    url: str
+    date: datetime | None
+    score: float
+    passage: SafeString | str = ""
+    page_number: int | None = None
+    details: list[str] = field(default_factory=list)
+    versions_url: str = ""
+    obj: object = None
+
+
+def kind_of_page(page: Page) -> Kind | None:
+    return next((kind for kind in available_kinds() if kind.is_page and isinstance(page, kind.model)), None)
+
+
+RECENT_NEWS_BOOST = 0.3  # up to +30 % for news published today, halving every 90 days
+TITLE_BONUS = 2.0
+
+
+def rank_score(position: int) -> float:
+    """Engines score on different scales (SQLite's bm25 is negative, lower is better): merge by rank."""
+    return 1 / (position + 1)
+
+
+def reranked(hit: Hit, pattern: re.Pattern | None) -> float:
+    """Title matches above body matches; recent news mildly boosted."""
+    score = hit.score
+    if pattern is not None and pattern.search(fold(hit.title)):
+        score *= TITLE_BONUS
+    if hit.kind.key == "news" and hit.date is not None:
+        age_days = max(0.0, (timezone.now() - hit.date).total_seconds() / 86400)
+        score *= 1 + RECENT_NEWS_BOOST * math.pow(0.5, age_days / 90)
+    return score
+
+
+def page_hits(results: Iterable[Page], terms: list[str]) -> list[Hit]:
+    positions = {page.pk: position for position, page in enumerate(results)}
+    pages = sorted(Page.objects.filter(pk__in=positions).specific(), key=lambda page: positions[page.pk])
+    hits = []
+    for page in pages:
+        kind = kind_of_page(page)
+        if kind is None:
+            continue
+        summary = getattr(page, "excerpt", "") or page.search_description or getattr(page, "description", "")
+        date = page.first_published_at
+        hits.append(
+            Hit(
+                kind=kind,
+                title=page.title,
+                url=page.get_url(),
+                date=date,
+                score=rank_score(positions[page.pk]),
+                passage=passage(str(summary), terms)[0] if summary else "",
+                obj=page,
+            )
+        )
+    return hits
+
+
+def document_hits(results: Iterable[Document], terms: list[str]) -> list[Hit]:
+    documents = list(results)
+    rows = Document.objects.filter(pk__in=[doc.pk for doc in documents]).annotate(version_count=Count("versions"))
+    texts = {pk: (text, versions) for pk, text, versions in rows.values_list("pk", "extracted_text", "version_count")}
+    kind = kind_by_key("document")
+    hits = []
+    for position, document in enumerate(documents):
+        text, versions = texts.get(document.pk, ("", 0))
+        text = text or ""
+        excerpt, page_number = passage(text, terms)
+        hits.append(
+            Hit(
+                kind=kind,
+                title=document.title,
+                url=document.url,
+                date=document.created_at,
+                score=rank_score(position),
+                passage=excerpt,
+                page_number=page_number if document.page_count and document.file_type == "pdf" else None,
+                details=[document.file_type.upper()] if document.file_type else [],
+                versions_url=reverse("search:document_versions", args=[document.pk]) if versions > 1 else "",
+                obj=document,
+            )
+        )
+    return hits
+
+
+def profile_hits(results, terms: list[str]) -> list[Hit]:
+    kind = kind_by_key("person")
+    profiles = list(results)
+    return [
+        Hit(
+            kind=kind,
+            title=profile.full_name,
+            url=profile.get_absolute_url(),
+            date=None,
+            score=rank_score(position),
+            details=[value for value in (profile.job_title, getattr(profile.site, "name", "")) if value],
+            obj=profile,
+        )
+        for position, profile in enumerate(profiles)
+    ]
+
+
+def hits_of(source: Source, results, terms: list[str]) -> list[Hit]:
+    if isinstance(source, PageSource):
+        return page_hits(results, terms)
+    if isinstance(source, DocumentSource):
+        return document_hits(results, terms)
+    return profile_hits(results, terms)
+
+
+class MergedResults:
+    """Sliceable results of every source, merged by score (or by date), for Django's Paginator.
+
+    A slice ``[a:b]`` asks each source for its best ``b`` results and merges them: exact
+    for every page, at a cost bounded by ``MAX_PAGE``.
+    """
+
+    def __init__(self, sources: list[Source], query: str, order_by_relevance: bool):
+        self.sources = sources
+        self.query = query
+        self.order_by_relevance = order_by_relevance
+        self.terms = query.split()
+        self.results = {source: source.search(query, order_by_relevance=order_by_relevance) for source in sources}
+
+    @cached_property
+    def counts(self) -> dict[Source, int]:
+        return {source: results.count() for source, results in self.results.items()}
+
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[Hit]:
+        stop = item.stop
+        hits: list[Hit] = []
+        for source, results in self.results.items():
+            if self.counts[source]:
+                hits += hits_of(source, results[:stop], self.terms)
+        if self.order_by_relevance:
+            pattern = term_pattern(self.terms)
+            for hit in hits:
+                hit.score = reranked(hit, pattern)
+            hits.sort(key=lambda hit: -hit.score)
+        else:
+            oldest = timezone.make_aware(datetime(1970, 1, 1))
+            hits.sort(key=lambda hit: hit.date or oldest, reverse=True)
+        return hits[item]
+
+
+def recent_content(user, limit: int = RESULTS_PER_PAGE) -> list[Hit]:
+    """For an empty query: the latest pages and documents the user may see."""
+    kinds = [kind for kind in available_kinds() if kind.is_page]
+    pages = list(
+        PortalPageQuerySet(Page)
+        .visible_to(user)
+        .type(*[kind.model for kind in kinds])
+        .order_by("-first_published_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    hits = page_hits(Page.objects.filter(pk__in=pages), [])
+    hits += document_hits(Document.objects.visible_to(user).order_by("-created_at")[:limit], [])
+    hits.sort(key=lambda hit: hit.date or timezone.now(), reverse=True)
+    return hits[:limit]
+
+
+def suggestions(user, query: str, limit: int = 8) -> list[dict]:
+    """Titles that complete the typed words, from what the user may see (the same filters as results)."""
+    items = []
+    filters = Filters()
+    for source in sources_for(user, filters):
+        for hit in hits_of(source, source.queryset().autocomplete(query)[:limit], []):
+            items.append({"title": hit.title, "url": hit.url, "kind": str(hit.kind.label)})
+    return items[:limit]
+
+
+# Facets --------------------------------------------------------------------------------
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    url: str = ""
+
+
+def facets(user, filters: Filters, query: str) -> dict[str, list[FacetValue]]:
+    """Counts per value, each computed with every other filter applied (drill-down facets)."""
+    sources = sources_for(user, filters)
+    result = {
+        "kind": kind_facet(sources, filters, query),
+        "year": year_facet(sources, filters, query),
+        "group": group_facet(user, sources, filters, query),
+        "file_type": file_type_facet(sources, filters, query),
+        "site": site_facet(sources, filters, query),
+    }
+    return {name: values for name, values in result.items() if values}
+
+
+def kind_facet(sources, filters, query):
+    counts: dict[str, int] = {}
+    for source in sources:
+        if not source.applies(ignore="kind"):
+            continue
+        results = source.search(query, ignore="kind")
+        if isinstance(source, PageSource):
+            by_type = results.facet("content_type_id")
+            for kind in source.kinds:
+                from django.contrib.contenttypes.models import ContentType
+
+                type_id = ContentType.objects.get_for_model(kind.model).pk
+                counts[kind.key] = by_type.get(type_id, 0)
+        else:
+            counts[source.kinds[0].key] = results.count()
+    return [
+        FacetValue(kind.key, kind.label, counts[kind.key], filters.kind == kind)
+        for kind in available_kinds()
+        if counts.get(kind.key)
+    ]
+
+
+def year_facet(sources, filters, query):
+    dated = [source for source in sources if isinstance(source, PageSource | DocumentSource)]
+    bounds = Page.objects.aggregate(first=Min("first_published_at"), last=Max("first_published_at"))
+    documents = Document.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+    years = [value.year for value in (*bounds.values(), *documents.values()) if value]
+    if not years:
+        return []
+    values = []
+    for year in range(max(years), min(years) - 1, -1):
+        filters_for_year = Filters(**{**filters.__dict__, "year": year})
+        count = sum(
+            type(source)(source.user, filters_for_year).search(query).count()
+            for source in dated
+            if type(source)(source.user, filters_for_year).applies()
+        )
+        if count:
+            values.append(FacetValue(str(year), str(year), count, filters.year == year))
+    return values
+
+
+def listed_groups(user) -> list[Page]:
+    kind = kind_by_key("group")
+    if kind is None:
+        return []
+    return list(PortalPageQuerySet(kind.model).visible_to(user).specific().order_by("title"))
+
+
+def group_facet(user, sources, filters, query):
+    values = []
+    documents = next((source for source in sources if isinstance(source, DocumentSource)), None)
+    by_collection = {}
+    if documents and documents.applies(ignore="group"):
+        by_collection = documents.search(query, ignore="group").facet("collection_id")
+    pages = next(source for source in sources if isinstance(source, PageSource))
+    for group in listed_groups(user):
+        count = by_collection.get(getattr(group, "collection_id", None), 0)
+        if pages.applies(ignore="group"):
+            count += pages.search(query, ignore="group").filter(path__startswith=group.path).count()
+        if count:
+            values.append(FacetValue(str(group.pk), group.title, count, filters.group == group))
+    return values
+
+
+def file_type_facet(sources, filters, query):
+    documents = next((source for source in sources if isinstance(source, DocumentSource)), None)
+    if documents is None or not documents.applies(ignore="file_type"):
+        return []
+    counts = documents.search(query, ignore="file_type").facet("file_type")
+    return [
+        FacetValue(value, value.upper(), count, filters.file_type == value)
+        for value, count in sorted(counts.items(), key=lambda item: -item[1])
+        if value and count
+    ]
+
+
+def site_facet(sources, filters, query):
+    people = next((source for source in sources if isinstance(source, ProfileSource)), None)
+    if people is None or not people.applies(ignore="site"):
+        return []
+    counts = people.search(query, ignore="site").facet("site_id")
+    Site = apps.get_model("people", "Site")
+    names = dict(Site.objects.filter(pk__in=[pk for pk in counts if pk]).values_list("pk", "name"))
+    return [
+        FacetValue(str(pk), names[pk], count, filters.site_id == pk)
+        for pk, count in counts.items()
+        if pk in names and count
+    ]
+
+
+# Passages ------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, one character for one, so positions map back to the original."""
+    return "".join(unicodedata.normalize("NFD", char)[0] for char in text.lower())
+
+
+def term_pattern(terms: list[str]) -> re.Pattern | None:
+    """Words starting like a query term, so "réunion" also marks "réunions" (a light stemming)."""
+    stems = []
+    for term in terms:
+        folded = fold(term)
+        if len(folded) < 2:
+            continue
+        stems.append(re.escape(folded[: max(4, len(folded) - 2)] if len(folded) > 4 else folded))
+    if not stems:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(stems, key=len, reverse=True)) + r")\w*")
+
+
+def passage(text: str, terms: list[str]) -> tuple[SafeString, int | None]:
+    """The stretch of text around the first match, terms in <mark>, and the page it is on."""
+    if not text:
+        return mark_safe(""), None
+    pattern = term_pattern(terms)
+    folded = fold(text)
+    match = pattern.search(folded) if pattern else None
+    centre = match.start() if match else 0
+    page_number = text.count("\f", 0, centre) + 1
+    page_start = text.rfind("\f", 0, centre) + 1
+    page_end = text.find("\f", centre)
+    page_end = len(text) if page_end == -1 else page_end
+    start = max(page_start, centre - PASSAGE_RADIUS)
+    end = min(page_end, centre + PASSAGE_RADIUS)
+    if start > page_start:
+        start = text.find(" ", start, centre) + 1 or start
+    if end < page_end:
+        end = text.rfind(" ", centre, end) if text.rfind(" ", centre, end) > centre else end
+    pieces, position = [], start
+    if pattern:
+        for found in pattern.finditer(folded, start, end):
+            pieces.append(escape(text[position : found.start()]))
+            pieces.append(f"<mark>{escape(text[found.start() : found.end()])}</mark>")
+            position = found.end()
+    pieces.append(escape(text[position:end]))
+    excerpt = " ".join("".join(pieces).split())
+    prefix = "… " if start > page_start else ""
+    suffix = " …" if end < page_end else ""
+    return mark_safe(f"{prefix}{excerpt}{suffix}"), page_number

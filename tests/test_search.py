@@ -1,0 +1,217 @@
+"""The search page on every engine: results of each kind, French analysis, permission trimming, faults.
+
+Each test runs against the database backend of the run, osmem through ``opensearch3``, osmem
+through ``elasticsearch9`` behind a media-type rewriting proxy, and a real Elasticsearch when
+``ELASTICSEARCH_URL`` is set (see tests/search_engines.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+from search.models import UnansweredQuery
+from tests.search_engines import ENGINES, SAMPLES, build_corpus, use_engine
+
+pytestmark = pytest.mark.django_db
+
+URL = "/recherche/"
+
+
+@pytest.fixture(params=ENGINES)
+def corpus(request, settings, osmem_server, home_page, make_user):
+    engine = use_engine(request.param, request, settings, osmem_server)
+    data = build_corpus(home_page, make_user)
+    engine.rebuild()
+    data["engine"] = engine
+    return data
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200, response.content[:500]
+    return [hit.title for hit in response.context["page_obj"].object_list]
+
+
+def search(client, q, **params):
+    return client.get(URL, {"q": q, **params})
+
+
+def test_the_search_page_is_in_the_main_menu(client, home_page):
+    response = client.get("/")
+    assert f'href="{URL}"' in response.content.decode()
+    assert reverse("search:search") == URL
+
+
+def test_news_and_documents_are_found_with_their_badge(client, corpus):
+    response = search(client, "cryo microscopie")
+    assert "Notes de réunion" in titles(response)
+    response = search(client, "confocal")
+    found = titles(response)
+    assert "Nouveau microscope confocal" in found
+    html = response.content.decode()
+    assert "Actualité" in html
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="sample documents absent")
+def test_document_passage_highlights_terms_and_gives_the_pdf_page(client, corpus):
+    response = search(client, "spectromètre")
+    assert "Conseil scientifique de mars 2025" in titles(response)
+    hit = next(h for h in response.context["page_obj"].object_list if h.kind.key == "document")
+    assert hit.page_number == 2
+    assert "<mark>spectromètre</mark>" in hit.passage
+    html = response.content.decode()
+    assert "Page 2" in html
+    assert "Document" in html
+
+
+def test_title_matches_rank_above_body_matches_and_recent_news_first(client, corpus):
+    found = titles(search(client, "microscope confocal"))
+    assert found.index("Nouveau microscope confocal") < found.index("Appel d'offres")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "needs"),
+    [
+        ("réunion", "Réunions du comité de pilotage", "stemming"),
+        ("evenement", "L'évènement annuel du réseau", "elision"),
+        ("évènements", "L'évènement annuel du réseau", "stemming"),
+        ("compte rendu", "Comptes-rendus des plateformes", "stemming"),
+        ("sequencage", "Comptes-rendus des plateformes", ""),
+        ("COMITÉ", "Réunions du comité de pilotage", ""),
+    ],
+)
+def test_french_queries_match_inflections_and_accents(client, corpus, query, expected, needs):
+    engine = corpus["engine"]
+    if needs == "stemming" and not engine.stems_french:
+        pytest.skip("SQLite FTS5 has no French stemmer (development engine); PostgreSQL and the engines stem")
+    if needs == "elision" and not (engine.applies_elision or engine.stems_french):
+        pytest.skip("elision unsupported on this engine")
+    found = titles(search(client, query))
+    assert expected in found[:5]
+
+
+def test_words_that_appear_nowhere_find_nothing_and_are_logged(client, corpus):
+    response = search(client, "xyzzyquux")
+    assert response.context["paginator"].count == 0
+    assert 'data-testid="no-results"' in response.content.decode()
+    assert UnansweredQuery.objects.get(query_string="xyzzyquux").times == 1
+    search(client, "xyzzyquux")
+    assert UnansweredQuery.objects.get(query_string="xyzzyquux").times == 2
+
+
+# Permission trimming -------------------------------------------------------------------
+
+SECRET_WORDS = ["cryogénie", "xenobiologie", "Orion"]
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "outsider"])
+def test_private_content_leaks_nowhere(client, corpus, viewer):
+    if viewer == "outsider":
+        client.force_login(corpus["outsider"])
+    for word in SECRET_WORDS + ["xylophone"]:
+        response = search(client, word)
+        html = response.content.decode()
+        assert response.context["paginator"].count == 0, word
+        assert "Projet Orion" not in html and "Budget Orion" not in html and "Brouillon" not in html
+        suggestions = client.get(reverse("search:suggestions"), {"q": word[:5]}).json()["suggestions"]
+        assert not [s for s in suggestions if "Orion" in s["title"] or "Brouillon" in s["title"]]
+    # Facets and counts are computed inside the engine query: nothing of the private items shows.
+    response = search(client, "réseau plateformes comité cryogénie")
+    html = response.content.decode()
+    assert "Archives Orion" not in html
+    total = response.context["paginator"].count
+    facet_total = sum(v.count for g in response.context["facet_groups"] if g["name"] == "kind" for v in g["values"])
+    assert facet_total == total
+
+
+def test_members_only_content_needs_a_login(client, corpus):
+    assert titles(search(client, "zanzibar")) == []
+    client.force_login(corpus["outsider"])
+    assert titles(search(client, "zanzibar")) == ["Note interne aux membres"]
+
+
+def test_group_members_find_their_group_content(client, corpus):
+    client.force_login(corpus["insider"])
+    found = titles(search(client, "xenobiologie"))
+    assert set(found) == {"Projet Orion confidentiel", "Budget Orion"}
+    suggestions = client.get(reverse("search:suggestions"), {"q": "Projet Ori"}).json()["suggestions"]
+    assert [s["title"] for s in suggestions] == ["Projet Orion confidentiel"]
+    # Unpublished pages stay hidden, even to members.
+    assert titles(search(client, "xylophone")) == []
+
+
+# Facets, sorting, pagination -----------------------------------------------------------
+
+
+def test_facets_count_and_filter_by_type_and_file_type(client, corpus):
+    response = search(client, "comité cryo")
+    groups = {group["name"]: {v.value: v.count for v in group["values"]} for group in response.context["facet_groups"]}
+    assert groups["kind"]["news"] >= 1 and groups["kind"]["document"] >= 1
+    assert "txt" in groups["file_type"]
+    response = search(client, "comité cryo", kind="document")
+    assert {hit.kind.key for hit in response.context["page_obj"].object_list} == {"document"}
+    assert response.context["paginator"].count == groups["kind"]["document"]
+    response = search(client, "comité cryo", file_type="txt")
+    assert all(hit.details == ["TXT"] for hit in response.context["page_obj"].object_list)
+
+
+def test_year_facet_and_date_sort(client, corpus):
+    response = search(client, "microscope confocal", sort="date")
+    found = titles(response)
+    assert found.index("Nouveau microscope confocal") < found.index("Appel d'offres")
+    years = next(g for g in response.context["facet_groups"] if g["name"] == "year")
+    old_year = corpus["microscope_old"].first_published_at.year
+    assert str(old_year) in {v.value for v in years["values"]}
+    response = search(client, "microscope confocal", year=old_year)
+    assert "Appel d'offres" in titles(response)
+    assert "Nouveau microscope confocal" not in titles(response)
+
+
+# Bad input -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"kind": "nope"}, {"year": "20x5"}, {"page": "9999"}, {"page": "abc"}, {"sort": "sql"}, {"group": "999999"}],
+)
+def test_tampered_parameters_are_a_404(client, corpus, params):
+    assert client.get(URL, {"q": "comité", **params}).status_code == 404
+
+
+def test_query_syntax_is_text_and_long_queries_are_cut(client, corpus):
+    for query in ['comité" OR 1=1 --', "comité AND (NEAR", "comité*", "réunion:title^3", "{}[]~/\\"]:
+        assert search(client, query).status_code == 200
+    long_query = "comité " + "a" * 500
+    response = search(client, long_query)
+    assert response.status_code == 200
+    assert len(response.context["query"]) <= 200
+    assert "seul le début" in response.content.decode()
+
+
+def test_an_empty_query_shows_recent_content(client, corpus):
+    response = client.get(URL)
+    assert response.status_code == 200
+    recent = [hit.title for hit in response.context["recent"]]
+    assert recent.index("Nouveau microscope confocal") < recent.index("Réunions du comité de pilotage")
+    assert "Projet Orion confidentiel" not in recent and "Budget Orion" not in recent
+
+
+def test_editors_picks_come_first_and_respect_privacy(client, corpus):
+    query = Query.get("pilotage")
+    SearchPromotion.objects.create(query=query, page=corpus["microscope_news"], sort_order=0, description="À lire")
+    SearchPromotion.objects.create(query=query, page=corpus["secret_news"], sort_order=1)
+    response = search(client, "pilotage")
+    html = response.content.decode()
+    assert "Nouveau microscope confocal" in html.split('data-testid="search-results"')[0]
+    assert "Projet Orion" not in html
+
+
+def test_the_page_is_french_and_accessible(client, corpus):
+    html = search(client, "comité").content.decode()
+    assert '<label for="search-q">' in html
+    assert 'role="search"' in html
+    assert re.search(r"<h1>Recherche</h1>", html)
+    assert "Affiner" in html
