@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 from wagtail.models import PageViewRestriction
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from news.models import NewsCategory, NewsIndexPage, NewsPage, NewsPageAttachment
 from portal.demo_files import demo_document
@@ -101,6 +102,39 @@ def test_editors_can_open_the_news_forms_in_the_admin(client, news_index, make_u
     client.force_login(make_user("editor", is_staff=True, is_superuser=True))
     assert client.get(f"/admin/pages/add/news/newspage/{news_index.pk}/").status_code == 200
     assert client.get("/admin/snippets/news/newscategory/").status_code == 200
+
+
+def news_form(**fields):
+    return nested_form_data(
+        {
+            "title": "Nouvelle plateforme",
+            "slug": "nouvelle-plateforme",
+            "publication_date": "02/03/2026 10:00",
+            "excerpt": "Une plateforme rejoint le réseau.",
+            "tags": "réseau, plateformes",
+            "body": streamfield([("paragraph", rich_text("<p>Elle ouvre ses portes.</p>"))]),
+            "attachments": inline_formset([]),
+            "comments": inline_formset([]),
+            **fields,
+        }
+    )
+
+
+def test_editors_publish_and_preview_news_from_the_admin(client, news_index, categories, make_user):
+    client.force_login(make_user("editor", is_staff=True, is_superuser=True))
+    add_url = f"/admin/pages/add/news/newspage/{news_index.pk}/"
+
+    preview = client.post(f"{add_url}preview/", news_form(category=categories["annonce"].pk))
+    assert preview.json()["is_valid"]
+    assert "Elle ouvre ses portes." in client.get(f"{add_url}preview/").content.decode()
+
+    response = client.post(add_url, news_form(category=categories["annonce"].pk, **{"action-publish": "publish"}))
+    assert response.status_code == 302
+    item = NewsPage.objects.get(slug="nouvelle-plateforme")
+    assert item.live and item.get_parent().pk == news_index.pk
+    assert item.publication_date == paris(2026, 3, 2)
+    assert sorted(item.tags.names()) == ["plateformes", "réseau"]
+    assert titles_in(client.get("/actualites/etiquette/reseau/")) == ["Nouvelle plateforme"]
 
 
 def test_the_news_card_for_the_home_page(rf, news_index, categories):
