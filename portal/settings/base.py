@@ -25,11 +25,12 @@ INSTALLED_APPS = [
     "home",
     "people",
     "search",
-    # "news",
+    "news",
     "events",
     # Before wagtail.*: its serve hooks must wrap Wagtail's own restriction checks.
     "groups",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.search_promotions",
@@ -212,6 +213,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 UPLOAD_MAX_SIZE = env.int("UPLOAD_MAX_SIZE", default=50 * 1024 * 1024)
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_SIZE
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("IMAGE_MAX_SIZE", default=10 * 1024 * 1024)
+
+# News (and every tagged content): ASCII tag slugs, so archive URLs read /etiquette/sequencage/.
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
 # Comments (discussions app): django-comments-xtd's threaded model, two reply levels.
 # Comments are posted through discussions.views only (logged-in members, page visibility
