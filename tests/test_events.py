@@ -236,6 +236,16 @@ def test_restricted_events_are_listed_for_members_only(client, agenda, member):
     assert titles(client.get("/agenda/")) == ["Séminaire public", "Comité de direction"]
 
 
+def test_home_page_shows_the_next_public_events(client, agenda):
+    add_event(agenda, "Séminaire passé", start=in_days(-2))
+    add_event(agenda, "Séminaire à venir", start=in_days(2), site="Université de Rennes")
+    restrict_to_members(add_event(agenda, "Comité de direction", start=in_days(3), kind=EventKind.MEETING))
+    html = client.get("/").content.decode()
+    assert "Séminaire à venir</a></h3>" in html
+    assert '<span class="badge">Séminaire</span>' in html and "Université de Rennes" in html
+    assert "Séminaire passé" not in html and "Comité de direction" not in html
+
+
 def test_group_restricted_events_are_hidden_from_other_members(client, agenda, make_user):
     event = add_event(agenda, "Réunion bioinformatique", start=in_days(2), kind=EventKind.MEETING)
     restriction = PageViewRestriction.objects.create(page=event, restriction_type=PageViewRestriction.GROUPS)
