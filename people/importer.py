@@ -222,10 +222,13 @@ def _import_row(row, line, vocabulary, seen_emails, report) -> list[str]:
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
     if created:
-        user = User(username=_free_username(email), email=email)
+        # Saved before it is checked: a line with an error rolls the whole import back anyway.
+        user = User(username=_free_username(email), email=email, first_name=row["first_name"])
+        user.last_name = row["last_name"]
         user.set_unusable_password()
-    profile = Profile.objects.filter(user=user).first() if not created else None
-    profile = profile or Profile(user=user)
+        user.save()
+    profile, _profile_created = Profile.objects.select_related("site").get_or_create(user=user)
+    profile.user = user
     before = _snapshot(user, profile)
 
     user.first_name, user.last_name = row["first_name"], row["last_name"]
@@ -251,7 +254,6 @@ def _import_row(row, line, vocabulary, seen_emails, report) -> list[str]:
         report.unchanged += 1
         return []
     user.save()
-    profile.user = user
     profile.save()
     if new_platforms != before["platforms"]:
         profile.platforms.set(new_platforms)

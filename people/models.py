@@ -219,11 +219,11 @@ class Profile(index.Indexed, models.Model):
 
     def save(self, *args, **kwargs):
         self.refresh_derived_fields()
-        if not self.slug:
+        if not self.slug.startswith(slugify(self.full_name)[:70] or "membre"):
             self.slug = self.unique_slug()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "is_listed", "sort_name", "search_text"}
+            kwargs["update_fields"] = {*update_fields, "slug", "is_listed", "sort_name", "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

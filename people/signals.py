@@ -14,7 +14,11 @@ def refresh_profiles(profiles) -> None:
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def user_saved(sender, instance, created, raw=False, **kwargs):
-    if raw or created:
+    """Every account has its profile (sign-up, SSO, LDAP, import, admin); renames reach the profile."""
+    if raw:
+        return
+    if created:
+        Profile.objects.get_or_create(user=instance)
         return
     refresh_profiles(Profile.objects.filter(user=instance).select_related("user", "site"))
 

@@ -2,14 +2,33 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import ExpertiseTerm, Platform, Profile, Referent, Site
 
 
+class ProfilePermissionPolicy(ModelPermissionPolicy):
+    """Profiles come with accounts (one is created with each user): the admin corrects them, never adds or deletes.
+
+    A member leaves the directory when their account is deactivated or anonymized.
+    """
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "delete") and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Profile, ProfilePermissionPolicy(Profile))
+
+
 class ProfileViewSet(SnippetViewSet):
     model = Profile
+    copy_view_enabled = False
     icon = "user"
     menu_label = _("Profiles")
     list_display = ["full_name", "job_title", "site", "role"]

@@ -41,7 +41,10 @@ def reference(db):
 def make_profile(make_user):
     def make(username, *, first_name=None, last_name="Test", platforms=(), expertise=(), **fields):
         user = make_user(username, first_name=first_name or username.capitalize(), last_name=last_name)
-        profile = Profile.objects.create(user=user, **fields)
+        profile = user.profile
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        profile.save()
         profile.platforms.set(platforms)
         profile.expertise.set(expertise)
         profile.refresh_from_db()
@@ -253,13 +256,13 @@ def test_letters_filter_by_surname(client, people, viewer):
     response = client.get(DIRECTORY, {"lettre": "L"})
     assert names(response) == ["ines"]
     letters = {option.value: option.count for option in response.context["result"].letters}
-    assert letters["D"] == 1 and letters["L"] == 1 and letters["M"] == 1 and letters["Z"] == 0
+    assert letters["D"] == 1 and letters["L"] == 1 and letters["M"] == 1 and letters["Z"] == 1 and letters["Q"] == 0
 
 
 def test_unfiltered_directory_lists_everyone_alphabetically_without_clear_link(client, people, viewer):
     client.force_login(viewer)
     response = client.get(DIRECTORY)
-    assert names(response) == ["lea", "ines", "hugo"]
+    assert names(response) == ["lea", "ines", "hugo", "viewer"]
     assert 'data-testid="clear-filters"' not in response.content.decode()
 
 
@@ -289,8 +292,10 @@ def create_many_profiles(reference, count, start=0):
     )
     for index in range(start, start + count):
         user = User.objects.create(username=f"bulk{index}", first_name=f"Bulk{index}", last_name=f"Person{index}")
-        site = reference["lyon"] if index % 2 else reference["lille"]
-        profile = Profile.objects.create(user=user, site=site, photo=photo if index % 3 else None)
+        profile = user.profile
+        profile.site = reference["lyon"] if index % 2 else reference["lille"]
+        profile.photo = photo if index % 3 else None
+        profile.save()
         profile.platforms.set([reference["cyto"]])
         profile.expertise.set([reference["cytometry"]])
 
@@ -546,6 +551,7 @@ def test_import_creates_members_then_is_idempotent(tmp_path, reference):
     path = write(tmp_path, GOOD_FILE)
     out, _err = run_import(path)
     assert "2 créés, 0 mis à jour, 0 inchangés" in out
+    assert Profile.objects.count() == 2
     assert "2/2" in out  # progress
     camille = Profile.objects.get(user__email="camille.roux@univ.fr")
     assert camille.role == Role.ENGINEER and camille.site == reference["lyon"]
@@ -555,7 +561,7 @@ def test_import_creates_members_then_is_idempotent(tmp_path, reference):
     assert {t.name for t in paul.expertise.all()} == {"génomique", "cytométrie"}
     out, _err = run_import(path)
     assert "0 créés, 0 mis à jour, 2 inchangés" in out
-    assert Profile.objects.count() == 2
+    assert Profile.objects.count() == 2 and Profile.objects.filter(slug="camille-roux").exists()
 
 
 def test_import_updates_matched_by_email_and_keeps_what_empty_cells_do_not_say(tmp_path, reference, people):
@@ -643,13 +649,15 @@ def test_import_reads_semicolon_csv_and_xlsx(tmp_path, reference):
 
 
 def test_demo_seed_gives_every_member_a_profile(db):
+    from django.contrib.auth import get_user_model
+
     from people.demo import seed
     from portal.demo import DemoContext, seed_accounts
 
     ctx = DemoContext()
     seed_accounts(ctx)
     seed(ctx)
-    assert Profile.objects.count() == len(ctx.members) + len(ctx.staff)
+    assert Profile.objects.count() == get_user_model().objects.count() == len(ctx.members) + len(ctx.staff) + 1
     assert len(ctx.data["sites"]) == 10 and len(ctx.data["platforms"]) == 20
     cyto_people = Profile.objects.filter(platforms__acronym="CYTO")
     assert cyto_people.exists()
@@ -659,3 +667,30 @@ def test_demo_seed_gives_every_member_a_profile(db):
     assert Profile.objects.exclude(orcid="").exists()
     assert set(Profile.objects.values_list("phone_visibility", flat=True)) == set(Visibility.values)
     assert Referent.objects.filter(topic__gt="").exists()
+
+
+# Accounts and the admin -------------------------------------------------------------------------------------
+
+
+def test_every_new_account_gets_a_listed_profile(make_user, viewer, client):
+    colleague = make_user("nouvelle", first_name="Anaïs", last_name="Mercier")
+    assert colleague.profile.slug == "anais-mercier" and colleague.profile.is_listed
+    colleague.last_name = "Mercier-Roux"
+    colleague.save()
+    colleague.profile.refresh_from_db()
+    assert colleague.profile.slug == "anais-mercier-roux" and colleague.profile.sort_name == "mercier-roux anais"
+    client.force_login(viewer)
+    assert "nouvelle" in names(client.get(DIRECTORY, {"q": "mercier-roux"}))
+
+
+def test_communication_staff_manage_reference_data_but_cannot_add_or_delete_profiles(
+    client, people, communication_user, viewer
+):
+    client.force_login(communication_user)
+    assert client.get("/admin/snippets/people/platform/").status_code == 200
+    assert client.get("/admin/snippets/people/platform/add/").status_code == 200
+    assert client.get(f"/admin/snippets/people/profile/edit/{people['lea'].pk}/").status_code == 200
+    assert client.get("/admin/snippets/people/profile/add/").status_code in (302, 403)
+    assert client.get(f"/admin/snippets/people/profile/delete/{people['lea'].pk}/").status_code in (302, 403)
+    client.force_login(viewer)
+    assert client.get("/admin/snippets/people/platform/").status_code in (302, 403)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from people.models import ExpertiseTerm, Platform, Profile, Site, Visibility
+from people.models import ExpertiseTerm, Platform, Site, Visibility
 
 
 @pytest.fixture
@@ -22,9 +22,10 @@ def directory_people(transactional_db, home_page, make_user):
         ("hugo", "Hugo", "Martin", lille, seq, genomics, Visibility.MEMBERS),
     ]:
         user = make_user(username, first_name=first, last_name=last)
-        profile = Profile.objects.create(
-            user=user, site=site, job_title="Ingénieure", phone="+33 4 11 22 33 44", phone_visibility=phone_visibility
-        )
+        profile = user.profile
+        profile.site, profile.job_title, profile.phone = site, "Ingénieure", "+33 4 11 22 33 44"
+        profile.phone_visibility = phone_visibility
+        profile.save()
         profile.platforms.set([platform])
         profile.expertise.set([term])
     return make_user("victor", first_name="Victor", last_name="Zola")
