@@ -207,15 +207,16 @@ class EventPage(Page):
 
     def clean(self):
         super().clean()
-        if self.start and self.end:
-            if self.all_day:
-                if self.end_date < self.start_date:
-                    raise ValidationError({"end": _("The event cannot end before it starts.")})
-                # Stored as the whole days in Paris, so "upcoming" and month overlaps need no special case.
-                self.start = local_midnight(self.start_date)
-                self.end = local_midnight(self.end_date + datetime.timedelta(days=1)) - datetime.timedelta(seconds=1)
-            elif self.end < self.start:
-                raise ValidationError({"end": _("The event cannot end before it starts.")})
+        if not (self.start and self.end):
+            return  # the fields' own "required" errors say it
+        start, end = self.start, self.end
+        if self.all_day:
+            # Stored as whole days in Paris, so "upcoming" and month overlaps need no special case.
+            start = local_midnight(self.start_date)
+            end = local_midnight(self.end_date + datetime.timedelta(days=1)) - datetime.timedelta(seconds=1)
+        if end < start:
+            raise ValidationError({"end": _("The event cannot end before it starts.")})
+        self.start, self.end = start, end
 
     def get_absolute_url(self):
         return self.get_url()
@@ -266,6 +267,8 @@ class EventPage(Page):
 
 
 class EventSpeaker(Orderable):
+    """Who speaks, in the order the programme lists them (free text: guests are not portal members)."""
+
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="speakers")
     name = models.CharField(_("name"), max_length=255)
     affiliation = models.CharField(_("affiliation"), max_length=255, blank=True)
@@ -281,6 +284,8 @@ class EventSpeaker(Orderable):
 
 
 class EventAttachment(Orderable):
+    """A document that belongs to the event (programme before, slides or minutes after), with what it is."""
+
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey(
         get_document_model_string(), on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
