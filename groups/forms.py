@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groups.models import GroupPostPage, Membership
 from groups.sanitize import has_visible_text, sanitize_post_html, validate_upload
@@ -105,4 +106,4 @@ class InviteForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(label=pgettext_lazy("group membership", "Role"), choices=Membership.Role.choices)

@@ -333,6 +333,7 @@ def test_index_and_group_page_queries_stay_flat(
                 services.publish_post(group=group, author=member, title=f"Billet {post_number}", body="Texte")
 
     grow(2)
+    counts()  # warm the per-process caches (content types, site root paths)
     small = counts()
     grow(4)
     assert counts() == small
@@ -355,3 +356,36 @@ def test_home_member_panel_shows_activity_of_my_groups_only(client, open_group_m
     )
     assert "Fil d’activité" in html and "Dans mon groupe" in html and "Pas dans mon fil" not in html
     assert "Cytométrie" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_joins_create_one_membership(make_group, member):
+    """Two requests racing to join: the unique constraint lets one insert win, the other finds it."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers, so there is no race to test: run with DATABASE_URL=postgres://…")
+    group = make_group()
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def join():
+        try:
+            barrier.wait()
+            results.append(services.join(type(member).objects.get(pk=member.pk), group).pk)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=join) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Membership.objects.filter(user=member, group=group).count() == 1
+    assert len(set(results)) == 1
+    assert member.groups.filter(pk=group.auth_group_id).exists()
