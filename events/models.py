@@ -197,7 +197,7 @@ class EventPage(Page):
         index.FilterField("end"),
     ]
 
-    parent_page_types = ["events.EventIndexPage"]
+    parent_page_types = ["events.EventIndexPage", "groups.GroupPage"]
     subpage_types = []
 
     class Meta:
