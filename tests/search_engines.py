@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import threading
 import urllib.request
 from datetime import timedelta
@@ -36,8 +37,9 @@ SECRET_GROUP = "Groupe Orion"
 class CompatibilityProxy(http.server.ThreadingHTTPServer):
     """Test-only HTTP proxy: the ``elasticsearch`` client always sends Elasticsearch's compatibility
     media type, which osmem refuses (HTTP 406). The proxy rewrites
-    ``application/vnd.elasticsearch+json; compatible-with=9`` to ``application/json`` (and back on the
-    response) so the ``elasticsearch9`` backend's own client calls are exercised in CI."""
+    ``application/vnd.elasticsearch+json; compatible-with=9`` to ``application/json`` (and ``+x-ndjson``
+    for bulk requests to ``application/x-ndjson``) and answers with the media type the client expects,
+    so that the ``elasticsearch9`` backend's own client calls are exercised in CI."""
 
     daemon_threads = True
 
@@ -59,7 +61,7 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         headers = {
-            name: value.replace("application/vnd.elasticsearch+json; compatible-with=9", "application/json")
+            name: re.sub(r"application/vnd\.elasticsearch\+([\w-]+); compatible-with=9", r"application/\1", value)
             for name, value in self.headers.items()
             if name.lower() in {"content-type", "accept"}
         }

@@ -138,7 +138,7 @@ def test_group_members_find_their_group_content(client, corpus):
     found = titles(search(client, "xenobiologie"))
     assert set(found) == {"Projet Orion confidentiel", "Budget Orion"}
     suggestions = client.get(reverse("search:suggestions"), {"q": "Projet Ori"}).json()["suggestions"]
-    assert [s["title"] for s in suggestions] == ["Projet Orion confidentiel"]
+    assert "Projet Orion confidentiel" in [s["title"] for s in suggestions]
     # Unpublished pages stay hidden, even to members.
     assert titles(search(client, "xylophone")) == []
 

@@ -142,3 +142,23 @@ def test_listings_defer_the_extracted_text(documents):
     document = documents("notes-reunion.txt")
     assert "extracted_text" in Document.objects.get(pk=document.pk).get_deferred_fields()
     assert extract_document(document.pk).extraction_status == Document.ExtractionStatus.EXTRACTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_extract_documents_command_retries_failed_ones_with_progress(documents, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    good = documents("notes-reunion.txt")
+    bad = documents("hostile-truncated.pdf")
+    out = StringIO()
+    call_command("extract_documents", "--failed", stdout=out)
+    assert "1/1" in out.getvalue()
+    bad.refresh_from_db()
+    assert bad.extraction_status == Document.ExtractionStatus.FAILED
+    out = StringIO()
+    call_command("extract_documents", "--all", stdout=out)
+    assert "2/2" in out.getvalue()
+    good.refresh_from_db()
+    assert good.extraction_status == Document.ExtractionStatus.EXTRACTED
