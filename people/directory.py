@@ -66,8 +66,17 @@ class ModelFacet(Facet):
     value_field: str = "slug"
 
     def apply(self, profiles, values):
-        matching = Profile.objects.filter(**{f"{self.profile_path}__{self.value_field}__in": values})
-        return profiles.filter(pk__in=matching.values("pk"))
+        lookup = {f"{self.profile_path}__{self.value_field}__in": values}
+        if self.is_single_valued:
+            return profiles.filter(**lookup)
+        # A subquery, so that a profile matching several values is listed once.
+        return profiles.filter(pk__in=Profile.objects.filter(**lookup).values("pk"))
+
+    @property
+    def is_single_valued(self) -> bool:
+        if "__" in self.profile_path:
+            return False
+        return Profile._meta.get_field(self.profile_path).many_to_one
 
     def options(self, profiles, viewer, selected):
         rows = self.option_queryset(viewer).annotate(

@@ -129,7 +129,11 @@ class ProfileQuerySet(SearchableQuerySetMixin, models.QuerySet):
         return self.active()
 
     def for_cards(self) -> ProfileQuerySet:
-        return self.select_related("user", "site").prefetch_related("platforms")
+        """What cards, lists and exports show, as plain lists (``platform_list``, ``expertise_list``)."""
+        return self.select_related("user", "site").prefetch_related(
+            models.Prefetch("platforms", to_attr="platform_list"),
+            models.Prefetch("expertise", to_attr="expertise_list"),
+        )
 
 
 class Profile(index.Indexed, models.Model):

@@ -77,7 +77,7 @@ def vcard_for(profile: Profile, viewer, profile_url: str = "") -> str:
 
 
 def export_csv(profiles: Iterable[Profile], viewer) -> str:
-    """The directory as a spreadsheet (";" separated, for French spreadsheet software), hidden fields left empty."""
+    """Profiles (from ``for_cards()``) as a spreadsheet: ";" separated for French software, hidden fields empty."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(
@@ -107,9 +107,9 @@ def export_csv(profiles: Iterable[Profile], viewer) -> str:
                 profile.job_title,
                 profile.get_role_display(),
                 profile.site.name if profile.site else "",
-                ", ".join(platform.acronym for platform in profile.platforms.all()),
+                ", ".join(platform.acronym for platform in profile.platform_list),
                 profile.unit,
-                ", ".join(term.name for term in profile.expertise.all()),
+                ", ".join(term.name for term in profile.expertise_list),
                 profile.office,
                 profile.orcid,
             ]

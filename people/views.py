@@ -69,7 +69,7 @@ def directory_or_404(request):
 def directory(request):
     """Search, filters with counts, A–Z and pagination over the members' cards."""
     result = directory_or_404(request)
-    profiles = with_card_photos(result.profiles.for_cards().prefetch_related("expertise"))
+    profiles = with_card_photos(result.profiles.for_cards())
     paginator = CountedPaginator(profiles, PAGE_SIZE, count=result.total)
     try:
         page_obj = paginator.page(request.GET.get("page") or 1)
@@ -100,7 +100,7 @@ def export(request):
     if not services.is_communication_staff(request.user):
         raise PermissionDenied
     result = directory_or_404(request)
-    profiles = result.profiles.for_cards().prefetch_related("expertise")
+    profiles = result.profiles.for_cards()
     response = HttpResponse(
         "\ufeff" + services.export_csv(profiles, request.user), content_type="text/csv; charset=utf-8"
     )
