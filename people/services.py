@@ -18,6 +18,7 @@ from wagtail.models import Collection, Page
 from portal.pages import PortalPageQuerySet
 
 from .models import PERSONAL_FIELDS, Profile, Visibility
+from .signals import member_anonymized
 
 PHOTO_COLLECTION = "Photos de profil"
 
@@ -199,6 +200,7 @@ def anonymize_member(user: AbstractBaseUser) -> None:
     profile.save()
     if photo is not None:
         photo.delete()
+    member_anonymized.send(sender=Profile, user=user)
 
 
 # Photos ------------------------------------------------------------------------------------------

@@ -2,9 +2,13 @@
 
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import ExpertiseTerm, Platform, Profile, Site
+
+# Sent with ``user`` once a member's personal data has been erased (people.services.anonymize_member),
+# inside the same transaction: apps holding their own copies (comment author names, emails) erase them too.
+member_anonymized = Signal()
 
 
 def refresh_profiles(profiles) -> None:

@@ -1,4 +1,5 @@
 import json
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,13 +30,12 @@ PROFILE_PHOTO = "fill-240x240"
 def directory_access(view):
     """The directory is for signed-in members unless DIRECTORY_REQUIRES_LOGIN is False."""
 
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
         if settings.DIRECTORY_REQUIRES_LOGIN and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 

@@ -694,3 +694,70 @@ def test_communication_staff_manage_reference_data_but_cannot_add_or_delete_prof
     assert client.get(f"/admin/snippets/people/profile/delete/{people['lea'].pk}/").status_code in (302, 403)
     client.force_login(viewer)
     assert client.get("/admin/snippets/people/platform/").status_code in (302, 403)
+
+
+def test_other_apps_hear_when_a_member_is_anonymized(people):
+    from people.services import anonymize_member
+    from people.signals import member_anonymized
+
+    erased = []
+
+    def erase_copies(sender, user, **kwargs):
+        erased.append(user.pk)
+
+    member_anonymized.connect(erase_copies)
+    try:
+        anonymize_member(people["hugo"].user)
+    finally:
+        member_anonymized.disconnect(erase_copies)
+    assert erased == [people["hugo"].user_id]
+
+
+def test_indexed_fields_are_the_public_ones():
+    """A golden list: adding a field to the index must be a deliberate, reviewed change."""
+    indexed = sorted(
+        (type(field).__name__, field.field_name)
+        for field in Profile.search_fields
+        if type(field).__name__ != "RelatedFields"
+    )
+    related = sorted(
+        (field.field_name, sorted(sub.field_name for sub in field.fields))
+        for field in Profile.search_fields
+        if type(field).__name__ == "RelatedFields"
+    )
+    assert indexed == [
+        ("AutocompleteField", "full_name"),
+        ("FilterField", "is_listed"),
+        ("FilterField", "role"),
+        ("FilterField", "site"),
+        ("SearchField", "bio"),
+        ("SearchField", "full_name"),
+        ("SearchField", "job_title"),
+        ("SearchField", "keywords"),
+        ("SearchField", "public_contact"),
+        ("SearchField", "techniques"),
+        ("SearchField", "unit"),
+    ]
+    assert related == [("expertise", ["name"]), ("platforms", ["acronym", "name"]), ("site", ["city", "name"])]
+
+
+class StandInLDAPUser:
+    """django-auth-ldap's _LDAPUser needs python-ldap, which cannot be installed here (no wheel, no
+    libldap headers): this stand-in carries the same ``attrs`` mapping the real one gives the signal."""
+
+    def __init__(self, attrs):
+        self.attrs = attrs
+
+
+def test_ldap_attributes_fill_the_profile(make_user, settings):
+    from people.ldap import update_profile_from_ldap
+    from people.ldap_settings import DEFAULT_PROFILE_ATTR_MAP
+
+    settings.PEOPLE_LDAP_PROFILE_ATTR_MAP = DEFAULT_PROFILE_ATTR_MAP
+    user = make_user("ldapuser", first_name="Anne", last_name="Roux")
+    ldap_user = StandInLDAPUser({"title": ["Ingénieure d'études"], "telephonenumber": ["+33 5 40 00 00 00"]})
+    update_profile_from_ldap(sender=None, user=user, ldap_user=ldap_user)
+    user.profile.refresh_from_db()
+    assert user.profile.job_title == "Ingénieure d'études"
+    assert user.profile.phone == "+33 5 40 00 00 00"
+    assert user.profile.office == ""
