@@ -412,3 +412,42 @@ def test_demo_seed_creates_the_news_section(home_page, make_user):
     attachment = NewsPageAttachment.objects.select_related("document").first()
     with attachment.document.file.open("rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+# In a real browser
+
+
+@pytest.mark.browser
+def test_a_visitor_browses_by_category_reads_an_item_and_follows_a_tag(
+    transactional_db, live_server, browser_page, news_index, categories
+):
+    from playwright.sync_api import expect
+
+    add_news(news_index, "Séminaire de mars", when=paris(2026, 3, 10), category=categories["annonce"])
+    add_news(
+        news_index,
+        "Appel d'avril",
+        when=paris(2026, 4, 1),
+        category=categories["appel"],
+        tags=["financement"],
+        excerpt="Dépôt des dossiers avant mai.",
+    )
+    restrict_to_members(add_news(news_index, "Appel interne", when=paris(2026, 4, 2), category=categories["appel"]))
+    page = browser_page
+
+    page.goto(f"{live_server.url}/actualites/")
+    sidebar = page.get_by_role("complementary", name="Parcourir les actualités")
+    sidebar.get_by_role("link", name="Appel à projets").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Actualités de la catégorie « Appel à projets »")
+    expect(page.locator("article.news-card")).to_have_count(1)
+    expect(page.get_by_text("Appel interne")).to_have_count(0)
+    page.get_by_role("link", name="Appel d'avril").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Appel d'avril")
+    expect(page.locator("time")).to_have_attribute("datetime", "2026-04-01T10:00:00+02:00")
+    expect(page.locator("time")).to_have_text("1 avril 2026")
+    page.get_by_role("link", name="financement").click()
+
+    expect(page).to_have_url(f"{live_server.url}/actualites/etiquette/financement/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Actualités avec l'étiquette « financement »")
