@@ -19,6 +19,7 @@ urlpatterns = [
     path("recherche/", include("search.urls")),
     path("annuaire/", include("people.urls")),
     path("commentaires/", include("discussions.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("events.urls")),
 ]
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "wagtail",
     "wagtail_modeladmin",
     "discussions",
+    "notifications",
     # django-comments-xtd must come before django_comments (its templates and models win).
     "django_comments_xtd",
     "django_comments",
@@ -230,6 +231,16 @@ COMMENTS_XTD_DEFAULT_FOLLOWUP = False
 COMMENTS_XTD_APP_MODEL_OPTIONS = {
     "default": {"who_can_post": "users", "allow_flagging": True, "allow_feedback": False, "show_feedback": False}
 }
+
+# Notifications (notifications app): digests at this hour in Europe/Paris, weekly ones on this day
+# (0 = Monday); mails from DEFAULT_FROM_EMAIL unless NOTIFICATIONS_FROM_EMAIL is set.
+NOTIFICATIONS_DAILY_HOUR = env.int("NOTIFICATIONS_DAILY_HOUR", default=7)
+NOTIFICATIONS_WEEKLY_DAY = env.int("NOTIFICATIONS_WEEKLY_DAY", default=0)
+NOTIFICATIONS_FROM_EMAIL = env("NOTIFICATIONS_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
+NOTIFICATIONS_BASE_URL = env("NOTIFICATIONS_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE = env.int("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS", default=90) * 24 * 3600
+NOTIFICATIONS_DIGEST_LOOKBACK_DAYS = 14
+NOTIFICATIONS_UNREAD_COUNT_SECONDS = 60
 
 # People directory (people app): members only unless switched off.
 DIRECTORY_REQUIRES_LOGIN = env.bool("DIRECTORY_REQUIRES_LOGIN", default=True)
