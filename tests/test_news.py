@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -451,3 +452,26 @@ def test_a_visitor_browses_by_category_reads_an_item_and_follows_a_tag(
 
     expect(page).to_have_url(f"{live_server.url}/actualites/etiquette/financement/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Actualités avec l'étiquette « financement »")
+
+
+def test_news_is_found_by_its_excerpt_body_category_and_tags(news_index, categories):
+    sequencer = add_news(
+        news_index,
+        "Nouvel équipement",
+        when=paris(2026, 3, 2),
+        category=categories["appel"],
+        tags=["cytométrie"],
+        excerpt="Un séquenceur longues lectures.",
+        body=json.dumps([{"type": "paragraph", "value": "<p>Ouvert aux équipes de Bordeaux.</p>"}]),
+    )
+    add_news(news_index, "Fermeture estivale", when=paris(2026, 7, 2), excerpt="Les plateformes ferment en août.")
+    sequencer.save_revision().publish()  # as editors do: the index then holds the committed tags
+
+    def found(query):
+        return [page.pk for page in NewsPage.objects.live().search(query)]
+
+    assert found("séquenceur") == [sequencer.pk]
+    assert found("Bordeaux") == [sequencer.pk]
+    assert found("projets") == [sequencer.pk]
+    assert found("cytométrie") == [sequencer.pk]
+    assert found("microscope") == []
