@@ -16,14 +16,20 @@ def refresh_profiles(profiles) -> None:
         profile.save(update_fields=[])
 
 
+# The user fields a profile copies (names, listing, public email in the search index).
+COPIED_USER_FIELDS = {"first_name", "last_name", "username", "email", "is_active"}
+
+
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def user_saved(sender, instance, created, raw=False, **kwargs):
+def user_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
     """Every account has its profile (sign-up, SSO, LDAP, import, admin); renames reach the profile."""
     if raw:
         return
     if created:
         Profile.objects.get_or_create(user=instance)
         return
+    if update_fields is not None and not COPIED_USER_FIELDS & set(update_fields):
+        return  # e.g. last_login at each sign-in
     refresh_profiles(Profile.objects.filter(user=instance).select_related("user", "site"))
 
 

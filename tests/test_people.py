@@ -761,3 +761,10 @@ def test_ldap_attributes_fill_the_profile(make_user, settings):
     assert user.profile.job_title == "Ingénieure d'études"
     assert user.profile.phone == "+33 5 40 00 00 00"
     assert user.profile.office == ""
+
+
+def test_signing_in_does_not_rewrite_the_profile(client, people):
+    with CaptureQueriesContext(connection) as queries:
+        client.post(reverse("login"), {"username": "lea", "password": "password"})
+    assert "_auth_user_id" in client.session
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "people_profile"')]
