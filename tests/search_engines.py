@@ -43,10 +43,9 @@ class CompatibilityProxy(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, target: str):
+    def __init__(self, target: str, port: int = 0):
         self.target = target.rstrip("/")
-        self.up = True
-        super().__init__(("127.0.0.1", 0), ProxyHandler)
+        super().__init__(("127.0.0.1", port), ProxyHandler)
 
     @property
     def url(self) -> str:
@@ -74,7 +73,11 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         except urllib.error.HTTPError as error:
             status, payload = error.code, error.read()
         self.send_response(status)
-        self.send_header("Content-Type", "application/vnd.elasticsearch+json; compatible-with=9")
+        elasticsearch_client = "compatible-with=9" in (self.headers.get("Accept") or "")
+        media_type = (
+            "application/vnd.elasticsearch+json; compatible-with=9" if elasticsearch_client else "application/json"
+        )
+        self.send_header("Content-Type", media_type)
         self.send_header("X-Elastic-Product", "Elasticsearch")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
