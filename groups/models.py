@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -66,6 +67,16 @@ class GroupIndexPage(Page):
 
     class Meta:
         verbose_name = _("groups index")
+
+    def route(self, request, path_components):
+        """Load the group with its category in one query (Wagtail's default takes two, then one more)."""
+        if not path_components:
+            return super().route(request, path_components)
+        group = GroupPage.objects.child_of(self).select_related("category").filter(slug=path_components[0]).first()
+        if group is None:
+            raise Http404
+        group._cached_parent_obj = self
+        return group.route(request, path_components[1:])
 
     def get_context(self, request, *args, **kwargs):
         from groups.views import group_index_context

@@ -22,24 +22,26 @@ register_snippet(GroupCategory)
 def enforce_group_privacy(serve_chain):
     """Serve group subtrees by the group rules instead of Wagtail's generic restriction check.
 
-    Wagtail would send a signed-in non-member to the login page; here a secret group
-    is a 404, and a members-only group shows its description and join button (its
-    content routes answer 403). Registered before ``wagtail``'s own hook, so it wraps it.
+    The group's view restriction mirrors these rules (see ``services.setup_group_access``)
+    for what reads restrictions by itself: ``portal.pages.visible_to``, search, the admin.
+    Serving, though, needs answers Wagtail cannot give: a secret group is a 404 for
+    non-members, a members-only group shows non-members its description and join button,
+    and its content answers them 403 rather than asking a signed-in person to sign in.
+    Registered before ``wagtail`` (INSTALLED_APPS order) so it wraps Wagtail's own hook.
     """
 
     def serve(page, request, args, kwargs):
-        group = page.specific if isinstance(page.specific, GroupPage) else GroupPage.objects.ancestor_of(page).first()
+        group = page if isinstance(page, GroupPage) else GroupPage.objects.ancestor_of(page).first()
         if group is None:
             return serve_chain(page, request, args, kwargs)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not rules.can_see_group(request.user, group):
             raise Http404
-        if rules.can_read(request.user, group):
-            return serve_chain(page, request, args, kwargs)
-        if page.pk != group.pk:
+        if page.pk != group.pk and not rules.can_read(request.user, group):
             return no_access(request, group)
-        response = page.specific.serve(request, *args, **kwargs)
+        # The group page's own routes check their rules (content routes need can_read).
+        response = page.serve(request, *args, **kwargs)
         add_never_cache_headers(response)
         return response
 
