@@ -75,23 +75,24 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     @path("", name="all")
     def all_news(self, request):
-        return self.render_listing(request)
+        return self.render_listing(request, services.Archive())
 
     @re_path(r"^(?P<year>\d{4})/$", name="year")
     def year_archive(self, request, year):
-        return self.render_listing(request, period=services.archive_month(int(year)), by_month=False)
+        return self.render_listing(request, services.Archive(period=services.archive_month(int(year))))
 
     @re_path(r"^(?P<year>\d{4})/(?P<month>\d{2})/$", name="month")
     def month_archive(self, request, year, month):
-        return self.render_listing(request, period=services.archive_month(int(year), int(month)), by_month=True)
+        period = services.archive_month(int(year), int(month))
+        return self.render_listing(request, services.Archive(period=period, by_month=True))
 
     @re_path(r"^categorie/(?P<slug>[-\w]+)/$", name="category")
     def category_archive(self, request, slug):
-        return self.render_listing(request, category=get_object_or_404(NewsCategory, slug=slug))
+        return self.render_listing(request, services.Archive(category=get_object_or_404(NewsCategory, slug=slug)))
 
     @re_path(r"^etiquette/(?P<slug>[-\w]+)/$", name="tag")
     def tag_archive(self, request, slug):
-        return self.render_listing(request, tag=get_object_or_404(Tag, slug=slug))
+        return self.render_listing(request, services.Archive(tag=get_object_or_404(Tag, slug=slug)))
 
     @path("flux/rss/", name="rss")
     def rss_feed(self, request):
@@ -101,31 +102,17 @@ class NewsIndexPage(RoutablePageMixin, Page):
     def atom_feed(self, request):
         return NewsAtomFeed(self)(request)
 
-    def render_listing(self, request, *, period=None, by_month=False, category=None, tag=None):
-        """One listing view for every archive; an archive period or tag with nothing visible is a 404."""
+    def render_listing(self, request, archive: services.Archive):
         news = self.news_visible_to(request.user)
-        items = news
-        if period and by_month:
-            items = items.filter(publication_date__year=period.year, publication_date__month=period.month)
-        elif period:
-            items = items.filter(publication_date__year=period.year)
-        if category:
-            items = items.filter(category=category)
-        if tag:
-            items = items.filter(tags=tag)
-        page_obj = services.paginate(items.for_listing(), request.GET.get("page"))
-        if (period or tag) and not page_obj.paginator.count:
+        page_obj = services.paginate(archive.filter(news).for_listing(), request.GET.get("page"))
+        if archive.must_have_items and not page_obj.paginator.count:
             raise Http404(_("No news here."))
         return self.render(
             request,
             context_overrides={
+                "archive": archive,
                 "page_obj": page_obj,
                 "news_items": page_obj.object_list,
-                "archive_period": period,
-                "archive_by_month": by_month,
-                "archive_category": category,
-                "archive_tag": tag,
-                "is_filtered": bool(period or category or tag),
                 "archive_years": services.archive_years(news),
                 "categories": services.category_counts(news),
                 "popular_tags": services.popular_tags(news),

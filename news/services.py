@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import InvalidPage, Page, Paginator
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -18,6 +19,36 @@ from taggit.models import Tag
 
 NEWS_PER_PAGE = 12
 POPULAR_TAG_COUNT = 15
+
+
+@dataclass(frozen=True)
+class Archive:
+    """The slice of the news a listing shows: a year or month, a category, a tag, or everything."""
+
+    period: date | None = None
+    by_month: bool = False
+    category: models.Model | None = None
+    tag: Tag | None = None
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.period or self.category or self.tag)
+
+    @property
+    def must_have_items(self) -> bool:
+        """A month or tag with nothing this reader may see is a 404; a category always exists."""
+        return bool(self.period or self.tag)
+
+    def filter(self, news: QuerySet) -> QuerySet:
+        if self.period and self.by_month:
+            news = news.filter(publication_date__year=self.period.year, publication_date__month=self.period.month)
+        elif self.period:
+            news = news.filter(publication_date__year=self.period.year)
+        if self.category:
+            news = news.filter(category=self.category)
+        if self.tag:
+            news = news.filter(tags=self.tag)
+        return news
 
 
 @dataclass(frozen=True)
