@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db import models
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils.translation import gettext as _
 from taggit.models import Tag
+
+if TYPE_CHECKING:
+    from news.models import NewsCategory
 
 NEWS_PER_PAGE = 12
 POPULAR_TAG_COUNT = 15
@@ -27,7 +30,7 @@ class Archive:
 
     period: date | None = None
     by_month: bool = False
-    category: models.Model | None = None
+    category: NewsCategory | None = None
     tag: Tag | None = None
 
     @property
@@ -90,7 +93,7 @@ def archive_years(news: QuerySet) -> list[ArchiveYear]:
     )
     years: dict[int, ArchiveYear] = {}
     for row in rows:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        month = row["month"].date()
         year = years.setdefault(month.year, ArchiveYear(month.year))
         year.count += row["count"]
         year.months.append(ArchiveMonth(month, row["count"]))
