@@ -44,6 +44,6 @@ def event_ics(request, page_path: str):
 def upcoming_feed(request, page_path: str):
     """Upcoming public events: calendar clients subscribe without signing in, so never anything restricted."""
     agenda = page_at(request, page_path, EventIndexPage)
-    events = EventPage.objects.visible_to(AnonymousUser()).upcoming().for_listing()
+    events = EventPage.objects.visible_to(AnonymousUser()).upcoming().defer_streamfields()
     name = _("%(agenda)s: upcoming events") % {"agenda": agenda.title}
     return ics.calendar_response(events, request, name=name, filename="agenda", attachment=False)
