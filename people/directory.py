@@ -42,6 +42,10 @@ class Facet:
     param: str
     label: str
 
+    def clean(self, values: list[str]) -> list[str]:
+        """Refuse (with InvalidDirectoryQuery) values no link of ours could carry, before any query."""
+        return values
+
     def apply(self, profiles: QuerySet, values: list[str]) -> QuerySet:
         raise NotImplementedError
 
@@ -64,6 +68,11 @@ class ModelFacet(Facet):
     profile_path: str
     reverse_path: str
     value_field: str = "slug"
+
+    def clean(self, values):
+        if self.value_field in ("pk", "id") and not all(value.isdigit() for value in values):
+            raise InvalidDirectoryQuery(self.param)
+        return values
 
     def apply(self, profiles, values):
         lookup = {f"{self.profile_path}__{self.value_field}__in": values}
@@ -168,7 +177,7 @@ def search_directory(viewer, params: QueryDict, facets: list[Facet] | None = Non
     letter = params.get("lettre", "").upper()
     if letter and letter not in LETTERS:
         raise InvalidDirectoryQuery("lettre")
-    selected = {facet.param: [value for value in params.getlist(facet.param) if value] for facet in facets}
+    selected = {facet.param: facet.clean([value for value in params.getlist(facet.param) if value]) for facet in facets}
 
     base = search_text(Profile.objects.visible_to(viewer), query)
 

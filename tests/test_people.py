@@ -768,3 +768,32 @@ def test_signing_in_does_not_rewrite_the_profile(client, people):
         client.post(reverse("login"), {"username": "lea", "password": "password"})
     assert "_auth_user_id" in client.session
     assert not [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "people_profile"')]
+
+
+def test_other_apps_can_add_a_facet(people, viewer):
+    """The hook the groups app uses: here a facet over Django groups, valued by primary key."""
+    from django.contrib.auth.models import Group
+    from django.http import QueryDict
+
+    from people.directory import InvalidDirectoryQuery, ModelFacet, registered_facets, search_directory
+
+    team = Group.objects.create(name="Équipe cytométrie")
+    Group.objects.create(name="Groupe secret")
+    people["lea"].user.groups.add(team)
+    people["ines"].user.groups.add(team)
+    facet = ModelFacet(
+        "groupe",
+        "Groupe",
+        lambda viewer: Group.objects.exclude(name="Groupe secret"),
+        "user__groups",
+        "user__profile",
+        value_field="pk",
+    )
+    facets = [*registered_facets(), facet]
+    result = search_directory(viewer, QueryDict(f"groupe={team.pk}&site=lyon"), facets=facets)
+    assert sorted(p.user.username for p in result.profiles) == ["ines", "lea"]
+    (groups,) = [r for r in result.facets if r.facet.param == "groupe"]
+    assert [(o.label, o.count, o.selected) for o in groups.options] == [("Équipe cytométrie", 2, True)]
+    for tampered in ["abc", "999999"]:
+        with pytest.raises(InvalidDirectoryQuery):
+            search_directory(viewer, QueryDict(f"groupe={tampered}"), facets=facets)
