@@ -513,7 +513,8 @@ def group_facet(user, sources, filters, query):
     for group in listed_groups(user):
         count = by_collection.get(getattr(group, "collection_id", None), 0)
         if pages.applies(ignore="group"):
-            count += pages.search(query, ignore="group").filter(path__startswith=group.path).count()
+            in_group = pages.queryset(ignore="group").filter(path__startswith=group.path)
+            count += in_group.search(query, operator="or", order_by_relevance=False).count()
         if count:
             values.append(FacetValue(str(group.pk), group.title, count, filters.group == group))
     return values

@@ -226,4 +226,56 @@ def build_corpus(home_page, make_user) -> dict:
         corpus["conseil"] = add_sample_document(
             "conseil-scientifique-2025-03-12.pdf", "Conseil scientifique de mars 2025", public
         )
+    add_events(home_page, corpus)
+    add_groups(home_page, corpus)
+    add_people(corpus)
     return corpus
+
+
+def add_events(home_page, corpus: dict) -> None:
+    from events.models import EventIndexPage, EventPage
+
+    agenda = home_page.add_child(instance=EventIndexPage(title="Agenda", slug="agenda"))
+    start = timezone.now() + timedelta(days=20)
+    event = EventPage(
+        title="Séminaire imagerie du vivant",
+        slug="seminaire-imagerie",
+        start=start,
+        end=start + timedelta(hours=3),
+        excerpt="Microscopie à feuille de lumière, amphithéâtre Durand.",
+    )
+    agenda.add_child(instance=event)
+    corpus["event"] = event
+
+
+def add_groups(home_page, corpus: dict) -> None:
+    """An open group and a secret one (privacy by the groups app's view restrictions), each with a post."""
+    from groups.models import GroupCategory, GroupIndexPage, GroupPage, GroupPostPage, Membership
+
+    index = home_page.add_child(instance=GroupIndexPage(title="Groupes", slug="groupes"))
+    category = GroupCategory.objects.create(name="Projets", slug="projets")
+    for key, title, visibility, post_title, post_body in [
+        ("open_group", "Groupe cytométrie", "open", "Protocole de tri cellulaire", "Réglages du trieur de cellules."),
+        ("secret_group", "Groupe Orion secret", "secret", "Discussion Orion", "Cryogénie quantique xenobiologie."),
+    ]:
+        group = GroupPage(title=title, slug=slugify(title), visibility=visibility, category=category)
+        index.add_child(instance=group)
+        group.refresh_from_db()
+        post = GroupPostPage(title=post_title, slug=slugify(post_title), body=f"<p>{post_body}</p>")
+        group.add_child(instance=post)
+        corpus[key], corpus[f"{key}_post"] = group, post
+    secret = corpus["secret_group"]
+    Membership.objects.create(user=corpus["insider"], group=secret, status=Membership.Status.ACTIVE)
+    corpus["secret_group_document"] = add_text_document(
+        "Plan Orion", "Plan de la cryogénie quantique xenobiologie du groupe.", secret.collection
+    )
+
+
+def add_people(corpus: dict) -> None:
+    """A profile whose phone is for members only: the index holds fields visible to everyone only."""
+    profile = corpus["outsider"].profile
+    profile.job_title = "Ingénieure en cytométrie"
+    profile.phone = "0611223344"
+    profile.phone_visibility = "members"
+    profile.save()
+    corpus["profile"] = profile

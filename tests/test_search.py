@@ -127,6 +127,52 @@ def test_private_content_leaks_nowhere(client, corpus, viewer):
     assert facet_total == total
 
 
+@pytest.mark.parametrize("viewer", ["anonymous", "outsider"])
+def test_secret_groups_their_posts_and_documents_leak_nowhere(client, corpus, viewer):
+    if viewer == "outsider":
+        client.force_login(corpus["outsider"])
+    for query in ["xenobiologie", "Orion", "cryogénie quantique", "secret"]:
+        response = search(client, query)
+        html = response.content.decode()
+        for title in ["Groupe Orion secret", "Discussion Orion", "Plan Orion"]:
+            assert title not in html, (query, title)
+        suggestions = client.get(reverse("search:suggestions"), {"q": query[:4]}).json()["suggestions"]
+        assert not [item for item in suggestions if "Orion" in item["title"]]
+    assert client.get(URL, {"q": "cytométrie", "group": corpus["secret_group"].pk}).status_code == 404
+
+
+def test_every_kind_is_found_with_its_badge_by_who_may_see_it(client, corpus):
+    client.force_login(corpus["insider"])
+    kinds = {
+        "Séminaire imagerie du vivant": ("imagerie", "event", "Évènement"),
+        "Protocole de tri cellulaire": ("trieur", "discussion", "Discussion"),
+        "Groupe cytométrie": ("cytométrie", "group", "Groupe"),
+        "Discussion Orion": ("xenobiologie", "discussion", "Discussion"),
+        "Plan Orion": ("xenobiologie", "document", "Document"),
+        corpus["profile"].full_name: ("cytométrie", "person", "Personne"),
+    }
+    for title, (query, key, badge) in kinds.items():
+        response = search(client, query)
+        hits = {hit.title: hit for hit in response.context["page_obj"].object_list}
+        assert title in hits, (title, list(hits))
+        assert hits[title].kind.key == key
+        assert badge in response.content.decode()
+    groups = {g["name"]: g for g in search(client, "xenobiologie").context["facet_groups"]}
+    assert "Groupe Orion secret" in {value.label for value in groups["group"]["values"]}
+    response = search(client, "xenobiologie", group=corpus["secret_group"].pk)
+    assert {hit.title for hit in response.context["page_obj"].object_list} >= {"Discussion Orion", "Plan Orion"}
+
+
+def test_hidden_profile_fields_are_not_searchable(client, corpus, make_user):
+    client.force_login(make_user("colleague"))
+    assert titles(search(client, "0611223344")) == []
+    assert corpus["profile"].full_name in titles(search(client, "Ingénieure cytométrie"))
+
+
+def test_people_are_for_members_only(client, corpus):
+    assert corpus["profile"].full_name not in titles(search(client, "Ingénieure cytométrie"))
+
+
 def test_members_only_content_needs_a_login(client, corpus):
     assert titles(search(client, "zanzibar")) == []
     client.force_login(corpus["outsider"])
@@ -136,7 +182,7 @@ def test_members_only_content_needs_a_login(client, corpus):
 def test_group_members_find_their_group_content(client, corpus):
     client.force_login(corpus["insider"])
     found = titles(search(client, "xenobiologie"))
-    assert set(found) == {"Projet Orion confidentiel", "Budget Orion"}
+    assert set(found) == {"Projet Orion confidentiel", "Budget Orion", "Discussion Orion", "Plan Orion"}
     suggestions = client.get(reverse("search:suggestions"), {"q": "Projet Ori"}).json()["suggestions"]
     assert "Projet Orion confidentiel" in [s["title"] for s in suggestions]
     # Unpublished pages stay hidden, even to members.
