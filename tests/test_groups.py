@@ -389,3 +389,37 @@ def test_concurrent_joins_create_one_membership(make_group, member):
     assert Membership.objects.filter(user=member, group=group).count() == 1
     assert len(set(results)) == 1
     assert member.groups.filter(pk=group.auth_group_id).exists()
+
+
+def test_admin_lists_memberships_with_filters(client, make_group, make_user, add_member):
+    group = make_group("Filtré")
+    add_member(make_user("alice", first_name="Alice"), group, role="manager")
+    add_member(make_user("bruno", first_name="Bruno"), group, status="pending")
+    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    response = client.get("/admin/groups/membership/", {"status": "pending"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ">bruno<" in html and ">alice<" not in html
+    assert client.get("/admin/groups/membership/", {"role": "manager", "group": group.pk}).status_code == 200
+
+
+def test_demo_seed_builds_groups_for_the_discussions_demo(home_page, make_user, monkeypatch):
+    from groups import demo
+    from groups.models import GroupCategory, GroupIndexPage
+    from portal.demo import DemoContext
+
+    monkeypatch.setattr(demo, "POSTS_PER_GROUP", 1)
+    ctx = DemoContext(members=[make_user(f"membre{number}") for number in range(40)])
+    demo.seed(ctx)
+    assert {"projets", "actualites-reseau", "bonnes-pratiques"} <= set(
+        GroupCategory.objects.values_list("slug", flat=True)
+    )
+    assert GroupIndexPage.objects.get().show_in_menus
+    assert len(ctx.data["groups"]) == 12 == GroupPage.objects.count()
+    council = GroupPage.objects.get(slug="conseil-scientifique")
+    assert council.visibility == "secret"
+    assert services.group_documents(council).filter(title__startswith="Compte rendu du conseil scientifique").exists()
+    assert council.memberships.filter(role="manager", status="active").count() == 2
+    assert GroupPostPage.objects.live().count() == 12
+    demo.seed(ctx)  # a second run adds nothing
+    assert GroupPage.objects.count() == 12
