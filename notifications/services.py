@@ -135,16 +135,26 @@ def excerpt_of(text: str) -> str:
     return Truncator(strip_tags(text or "").strip()).words(EXCERPT_WORDS)
 
 
-def record_page_published(page_id: int) -> Activity | None:
+FRESH_FOR = timedelta(days=2)
+
+
+def is_fresh(moment: datetime | None) -> bool:
+    """Content dated more than two days back (an import, an archive, back-dated demo data) is not news."""
+    return moment is None or moment >= timezone.now() - FRESH_FOR
+
+
+def record_page_published(page_id: int, *, connection=None) -> Activity | None:
     """A post, a news item or an event published for the first time (republishing is not news)."""
     page = Page.objects.filter(pk=page_id).first()
-    if page is None:
+    if page is None or not is_fresh(page.first_published_at):
         return None
-    page = page.specific
+    return announce_page(page.specific, connection=connection)
+
+
+def announce_page(page: Page, *, connection=None) -> Activity | None:
     kind = _page_kind(page)
     if kind is None or Activity.objects.filter(key=f"page:{page.pk}").exists():
         return None
-    group = group_of(page)
     if isinstance(page, GroupPostPage) and page.owner_id:
         start_following(page.owner_id, page.pk)
     activity, created = Activity.objects.get_or_create(
@@ -152,15 +162,16 @@ def record_page_published(page_id: int) -> Activity | None:
         defaults={
             "kind": kind,
             "page": page,
-            "group": group,
+            "group": group_of(page),
             "actor_id": page.owner_id,
             "title": page.title,
             "excerpt": excerpt_of(getattr(page, "excerpt", "") or getattr(page, "body", "")),
             "url": page.url or "",
+            "created_at": page.first_published_at or timezone.now(),
         },
     )
     if created:
-        dispatch(activity)
+        dispatch(activity, connection=connection)
     return activity
 
 
@@ -175,11 +186,18 @@ def _page_kind(page: Page) -> str | None:
     return None
 
 
-def record_comment(comment_id: int) -> Activity | None:
+def record_comment(comment_id: int, *, connection=None) -> Activity | None:
     from discussions.models import Comment
 
     comment = Comment.objects.filter(pk=comment_id, is_public=True, is_removed=False).first()
-    if comment is None or not comment.object_pk.isdigit():
+    if comment is None or not is_fresh(comment.submit_date):
+        return None
+    return announce_comment(comment, connection=connection)
+
+
+def announce_comment(comment, *, connection=None) -> Activity | None:
+    """A new comment, for the thread's followers; the commenter starts following it."""
+    if not comment.object_pk.isdigit():
         return None
     page = Page.objects.filter(pk=int(comment.object_pk)).first()
     if page is None:
@@ -197,17 +215,18 @@ def record_comment(comment_id: int) -> Activity | None:
             "title": page.title,
             "excerpt": excerpt_of(comment.comment),
             "url": f"{page.url or ''}#{comment.anchor}",
+            "created_at": comment.submit_date,
         },
     )
     if created:
-        dispatch(activity)
+        dispatch(activity, connection=connection)
     return activity
 
 
 def record_document(document_id: int) -> Activity | None:
     """A document added to a group's library (documents elsewhere are not announced)."""
     document = get_document_model().objects.filter(pk=document_id).first()
-    if document is None:
+    if document is None or not is_fresh(document.created_at):
         return None
     group = GroupPage.objects.filter(collection_id=document.collection_id).first()
     if group is None:
@@ -221,6 +240,7 @@ def record_document(document_id: int) -> Activity | None:
             "actor_id": document.uploaded_by_user_id,
             "title": document.title,
             "url": document.url,
+            "created_at": document.created_at,
         },
     )
     if created:
@@ -252,7 +272,7 @@ def record_membership_request(membership_id: int) -> Activity | None:
     return activity
 
 
-def announce_important(page: Page, sender) -> ImportantAnnouncement:
+def announce_important(page: Page, sender, *, connection=None) -> ImportantAnnouncement:
     """Communication sends a page to every member who may read it, at once, whatever their settings."""
     from discussions.services import is_communication_staff
 
@@ -273,7 +293,7 @@ def announce_important(page: Page, sender) -> ImportantAnnouncement:
             "important": True,
         },
     )
-    reached = dispatch(activity)
+    reached = dispatch(activity, connection=connection)
     return ImportantAnnouncement.objects.create(page=page, activity=activity, sent_by=sender, recipient_count=reached)
 
 
@@ -316,7 +336,10 @@ def dispatch(activity: Activity, *, connection=None) -> int:
         if mode is not None and visible_items(user, [activity]):
             reached.append((user, mode))
     Notification.objects.bulk_create(
-        [Notification(recipient=user, activity=activity, email_mode=mode) for user, mode in reached],
+        [
+            Notification(recipient=user, activity=activity, email_mode=mode, created_at=activity.created_at)
+            for user, mode in reached
+        ],
         ignore_conflicts=True,
     )
     if activity.important:

@@ -13,7 +13,7 @@ from home.tree import ensure_home_page
 from portal.demo import DEMO_PASSWORD, DemoContext, run_steps, seed_accounts
 
 # Each app's ``demo.seed(ctx)``, in dependency order; apps not installed are skipped.
-APP_STEPS = ["people", "news", "events", "groups", "discussions", "search"]
+APP_STEPS = ["people", "news", "events", "groups", "discussions", "notifications", "search"]
 
 
 class Command(BaseCommand):
