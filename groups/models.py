@@ -261,10 +261,6 @@ class GroupPostPage(RoutablePageMixin, Page):
     def get_absolute_url(self) -> str:
         return self.get_url()
 
-    @property
-    def group(self) -> GroupPage:
-        return GroupPage.objects.parent_of(self).get()
-
     @path("")
     def detail(self, request):
         from groups.views import post_detail

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 MODERATING_ROLES = {Membership.Role.MODERATOR, Membership.Role.MANAGER}
 
 
-def memberships_by_group(user) -> dict[int, Membership]:
+def memberships_by_group(user: User) -> dict[int, Membership]:
     """The user's memberships of every status, keyed by group id, fetched once per user object."""
     if not user or not user.is_authenticated:
         return {}
@@ -29,27 +29,27 @@ def memberships_by_group(user) -> dict[int, Membership]:
     return user._group_memberships
 
 
-def forget_memberships(user) -> None:
+def forget_memberships(user: User) -> None:
     """Drop the per-object caches after a membership change (ours and portal.pages')."""
     for attribute in ("_group_memberships", "_portal_group_ids"):
         if hasattr(user, attribute):
             delattr(user, attribute)
 
 
-def membership_of(user, group: GroupPage) -> Membership | None:
+def membership_of(user: User, group: GroupPage) -> Membership | None:
     return memberships_by_group(user).get(group.pk)
 
 
-def active_membership(user, group: GroupPage) -> Membership | None:
+def active_membership(user: User, group: GroupPage) -> Membership | None:
     membership = membership_of(user, group)
     return membership if membership and membership.is_active else None
 
 
-def is_member(user, group: GroupPage) -> bool:
+def is_member(user: User, group: GroupPage) -> bool:
     return active_membership(user, group) is not None
 
 
-def can_see_group(user, group: GroupPage) -> bool:
+def can_see_group(user: User, group: GroupPage) -> bool:
     """Whether the user may know the group exists (its name, description, join button)."""
     if not user.is_authenticated or not group.live:
         return False
@@ -59,19 +59,19 @@ def can_see_group(user, group: GroupPage) -> bool:
     return membership is not None and membership.status in (Membership.Status.ACTIVE, Membership.Status.INVITED)
 
 
-def can_read(user, group: GroupPage) -> bool:
+def can_read(user: User, group: GroupPage) -> bool:
     """Posts, documents, events and member list of the group."""
     if not can_see_group(user, group):
         return False
     return user.is_superuser or group.visibility == GroupPage.Visibility.OPEN or is_member(user, group)
 
 
-def can_post(user, group: GroupPage) -> bool:
+def can_post(user: User, group: GroupPage) -> bool:
     """Publishing posts and documents is for members, even in open groups (join first)."""
     return can_see_group(user, group) and (user.is_superuser or is_member(user, group))
 
 
-def can_moderate(user, group: GroupPage) -> bool:
+def can_moderate(user: User, group: GroupPage) -> bool:
     """Unpublishing others' posts (and, in discussions, moderating comments)."""
     if not can_see_group(user, group):
         return False
@@ -79,7 +79,7 @@ def can_moderate(user, group: GroupPage) -> bool:
     return user.is_superuser or (membership is not None and membership.role in MODERATING_ROLES)
 
 
-def can_manage_members(user, group: GroupPage) -> bool:
+def can_manage_members(user: User, group: GroupPage) -> bool:
     """Approving requests, inviting, changing roles, removing members."""
     if not can_see_group(user, group):
         return False
@@ -87,26 +87,22 @@ def can_manage_members(user, group: GroupPage) -> bool:
     return user.is_superuser or (membership is not None and membership.role == Membership.Role.MANAGER)
 
 
-def can_edit_post(user, post: GroupPostPage, group: GroupPage) -> bool:
+def can_edit_post(user: User, post: GroupPostPage, group: GroupPage) -> bool:
     """Authors edit and delete their own posts while they remain members."""
     return can_post(user, group) and (user.is_superuser or post.owner_id == user.pk)
 
 
-def can_unpublish_post(user, post: GroupPostPage, group: GroupPage) -> bool:
+def can_unpublish_post(user: User, post: GroupPostPage, group: GroupPage) -> bool:
     return can_edit_post(user, post, group) or can_moderate(user, group)
 
 
-def can_join(user, group: GroupPage) -> bool:
+def can_join(user: User, group: GroupPage) -> bool:
     return _may_apply(user, group) and group.join_policy == GroupPage.JoinPolicy.OPEN
 
 
-def can_request(user, group: GroupPage) -> bool:
+def can_request(user: User, group: GroupPage) -> bool:
     return _may_apply(user, group) and group.join_policy == GroupPage.JoinPolicy.REQUEST
 
 
-def can_leave(user, group: GroupPage) -> bool:
-    return is_member(user, group)
-
-
-def _may_apply(user, group: GroupPage) -> bool:
+def _may_apply(user: User, group: GroupPage) -> bool:
     return can_see_group(user, group) and membership_of(user, group) is None
