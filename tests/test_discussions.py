@@ -300,3 +300,15 @@ def test_thread_query_count_is_flat_from_10_to_100_comments(make_user, member, n
         assert html.count('data-testid="comment"') == size
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 6, counts
+
+
+def test_deleting_a_page_deletes_its_comments_and_reactions(member, other_member, news_page):
+    comment = services.add_comment(news_page, member, "Sur une page bientôt supprimée")
+    services.add_comment(news_page, other_member, "Réponse", parent=comment)
+    services.react(other_member, comment=comment)
+    services.react(member, page=news_page)
+    other_page = news_page.get_parent().add_child(instance=NewsPage(title="Reste", slug="reste"))
+    kept = services.add_comment(other_page, member, "Reste là")
+    news_page.delete()
+    assert list(Comment.objects.all()) == [kept]
+    assert not Reaction.objects.exists()
