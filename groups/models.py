@@ -179,6 +179,15 @@ class GroupPage(RoutablePageMixin, Page):
         verbose_name = _("group")
         verbose_name_plural = _("groups")
 
+    @property
+    def visibility_badge(self) -> str:
+        """The visibility in one or two words, for badges (the choice labels explain it in full)."""
+        return {
+            self.Visibility.OPEN: _("Open group"),
+            self.Visibility.MEMBERS: _("Members only"),
+            self.Visibility.SECRET: _("Secret group"),
+        }[self.visibility]
+
     # The views live in groups.views (imported late: they import these models).
     @path("")
     def landing(self, request):
