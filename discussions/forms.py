@@ -22,8 +22,15 @@ class CommentForm(forms.Form):
 
 
 class ReportForm(forms.ModelForm):
+    reason = forms.ChoiceField(
+        label=_("Why should this comment be removed?"),
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a reason.")},
+    )
+
     class Meta:
         model = CommentReport
         fields = ["reason", "details"]
-        widgets = {"reason": forms.RadioSelect, "details": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"details": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"details": _("Optional: what the moderators should know.")}

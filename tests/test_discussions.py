@@ -191,11 +191,15 @@ def test_flagging_appears_in_the_admin_review_list(client, member, other_member,
     flagged = services.add_comment(news_page, member, "Publicité douteuse")
     services.add_comment(news_page, member, "Commentaire sans problème")
     client.force_login(other_member)
+    form_page = client.get(reverse("discussions:report", args=[flagged.pk])).content.decode()
+    assert form_page.count('type="radio"') == len(CommentReport.Reason.choices)
     response = client.post(reverse("discussions:report", args=[flagged.pk]), {"reason": "spam", "details": "Lien"})
     assert response.status_code == 302
     report = CommentReport.objects.get()
     assert (report.reporter, report.reason) == (other_member, "spam")
-    assert client.post(reverse("discussions:report", args=[flagged.pk]), {"reason": "nope"}).status_code == 200
+    refused = client.post(reverse("discussions:report", args=[flagged.pk]), {"reason": "nope", "details": "Gardé"})
+    assert refused.status_code == 200 and "Gardé" in refused.content.decode()
+    assert 'aria-describedby="report-reason-errors"' in refused.content.decode()
     assert CommentReport.objects.count() == 1
 
     list_url = "/admin/discussions/comment/"
