@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
-from search.extractors import SUPPORTED_EXTENSIONS, Limits
+from search.extractors import SUPPORTED_EXTENSIONS, ExtractionError, Limits, extract
 from search.models import Document, DocumentVersion, UnansweredQuery
 
 logger = logging.getLogger(__name__)
@@ -77,19 +77,30 @@ def enqueue_extraction(document_id: int) -> None:
     """Extraction runs on the django-q2 worker: an upload request never waits for it."""
     from django_q.tasks import async_task
 
-    async_task("search.services.extract_document", document_id, task_name=f"extract-document-{document_id}")
+    async_task("search.services.extract_if_pending", document_id, task_name=f"extract-document-{document_id}")
 
 
-def extract_document(document_id: int) -> Document | None:
-    """Read the text of one document in a limited child process and store it, or the reason it failed."""
+def extract_if_pending(document_id: int) -> None:
+    """The worker's task: skipped when the text was already read since the upload (by the demo, or a rerun)."""
+    if Document.objects.filter(pk=document_id, extraction_status=Document.ExtractionStatus.PENDING).exists():
+        extract_document(document_id)
+
+
+def extract_document(document_id: int, *, isolated: bool = True) -> Document | None:
+    """Read the text of one document in a limited child process and store it, or the reason it failed.
+
+    ``isolated=False`` reads in this process: only for files the portal made itself (the demo).
+    """
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         return None
     extension = document.file_extension.lower()
     if extension not in SUPPORTED_EXTENSIONS:
         outcome = {"ok": False, "code": "unsupported", "params": {"extension": extension}}
-    else:
+    elif isolated:
         outcome = run_extractor(document, extension, extraction_limits())
+    else:
+        outcome = extract_here(document, extension, extraction_limits())
     fields = {"extracted_at": timezone.now()}
     if outcome["ok"]:
         fields |= {
@@ -123,6 +134,17 @@ def error_message(code: str, params: dict) -> str:
             return str(message) % params
         except (KeyError, TypeError):
             return str(ERROR_MESSAGES["corrupt"])
+
+
+def extract_here(document: Document, extension: str, limits: Limits) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=f".{extension}") as copy:
+        with document.open_file() as handle:
+            copy.write(handle.read())
+        copy.flush()
+        try:
+            return {"ok": True, **asdict(extract(copy.name, extension, limits))}
+        except ExtractionError as error:
+            return {"ok": False, "code": error.code, "params": error.params}
 
 
 def run_extractor(document: Document, extension: str, limits: Limits) -> dict:

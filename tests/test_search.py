@@ -261,3 +261,11 @@ def test_the_page_is_french_and_accessible(client, corpus):
     assert 'role="search"' in html
     assert re.search(r"<h1>Recherche</h1>", html)
     assert "Affiner" in html
+
+
+def test_editors_read_the_searches_without_results_in_the_admin(client, home_page, make_user):
+    UnansweredQuery.objects.create(query_string="microscope biphotonique", times=4)
+    client.get(URL, {"q": "xyzzy"})
+    client.force_login(make_user("editor", is_staff=True, is_superuser=True))
+    html = client.get(reverse("unanswered_queries:index")).content.decode()
+    assert "microscope biphotonique" in html and "xyzzy" in html

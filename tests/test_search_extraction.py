@@ -162,3 +162,19 @@ def test_extract_documents_command_retries_failed_ones_with_progress(documents, 
     assert "2/2" in out.getvalue()
     good.refresh_from_db()
     assert good.extraction_status == Document.ExtractionStatus.EXTRACTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_archive_is_searchable_when_the_seed_ends(documents):
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.demo import DemoContext
+    from search import demo
+    from search.query import DocumentSource, Filters
+
+    demo.seed(DemoContext())
+    archive = Document.objects.filter(collection__name="Archives du réseau")
+    assert archive.count() == demo.ARCHIVE_DOCUMENTS
+    assert set(archive.values_list("extraction_status", flat=True)) == {Document.ExtractionStatus.EXTRACTED}
+    assert all(document.page_count >= 3 for document in archive)
+    assert DocumentSource(AnonymousUser(), Filters()).search("spectromètre").count() > 0
