@@ -28,6 +28,7 @@ from portal.pages import is_visible_to
 COMMUNICATION_GROUP = "Communication"
 # django_comments' flag log records moderators' deletions and approvals; authors' own deletions join it.
 AUTHOR_DELETION = "author deletion"
+AUTHOR_EDIT = "author edit"
 
 
 class ThreadLevelExceeded(ValueError):
@@ -111,7 +112,7 @@ def comments_for(page: Page, viewer) -> Thread:
     """The page's thread in reading order, each comment annotated with its reactions, in one query.
 
     Every comment gets ``replies`` (its direct answers), ``reaction_count``, ``viewer_reacted``,
-    ``deleted_by_author``, ``viewer_can_edit`` and ``viewer_can_reply``.
+    ``deleted_by_author``, ``edited_at`` (the author's last edit), ``viewer_can_edit`` and ``viewer_can_reply``.
     """
     if not is_visible_to(page, viewer):
         return Thread(page, [], 0, False, False, 0)
@@ -123,6 +124,9 @@ def comments_for(page: Page, viewer) -> Thread:
             reaction_count=_reaction_count("comment"),
             viewer_reacted=_reacted_by(viewer, "comment"),
             deleted_by_author=Exists(CommentFlag.objects.filter(comment=OuterRef("pk"), flag=AUTHOR_DELETION)),
+            edited_at=Subquery(
+                CommentFlag.objects.filter(comment=OuterRef("pk"), flag=AUTHOR_EDIT).values("flag_date")[:1]
+            ),
         )
         .order_by("thread_id", "order")
     )
@@ -196,7 +200,11 @@ def add_comment(
 def edit_comment(user, comment: Comment, text: str) -> None:
     if not can_edit_comment(user, comment):
         raise PermissionError("Only the author edits a comment.")
-    Comment.objects.filter(pk=comment.pk).update(comment=text)
+    with transaction.atomic():
+        Comment.objects.filter(pk=comment.pk).update(comment=text)
+        CommentFlag.objects.update_or_create(
+            comment=comment, user=user, flag=AUTHOR_EDIT, defaults={"flag_date": timezone.now()}
+        )
     comment.comment = text
 
 
