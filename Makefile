@@ -52,3 +52,8 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media-test .pytest_cache
+
+# The search suite against a real Elasticsearch as well: ELASTICSEARCH_URL=http://localhost:9200 make test-search-es
+test-search-es: $(VENV)/.installed-test system-test-packages
+	@test -n "$(ELASTICSEARCH_URL)" || (echo "Set ELASTICSEARCH_URL, e.g. http://localhost:9200" && exit 1)
+	ELASTICSEARCH_URL=$(ELASTICSEARCH_URL) $(VENV)/bin/pytest tests/test_search.py tests/test_search_relevance.py -k elasticsearch $(PYTEST_ARGS)
