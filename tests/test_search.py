@@ -269,3 +269,31 @@ def test_editors_read_the_searches_without_results_in_the_admin(client, home_pag
     client.force_login(make_user("editor", is_staff=True, is_superuser=True))
     html = client.get(reverse("unanswered_queries:index")).content.decode()
     assert "microscope biphotonique" in html and "xyzzy" in html
+
+
+def test_sql_queries_stay_flat_as_the_archive_grows(client, settings, osmem_server, home_page, make_user, request):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Collection
+
+    from news.models import NewsIndexPage
+    from tests.search_engines import add_news, add_text_document
+
+    engine = use_engine("database", request, settings, osmem_server)
+    data = build_corpus(home_page, make_user)
+    client.force_login(data["insider"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL, {"q": "microscope réunion"}).status_code == 200
+        return len(captured)
+
+    queries()  # warms the content type cache
+    before = queries()
+    index = NewsIndexPage.objects.get()
+    collection = Collection.objects.get(name="Archives publiques")
+    for number in range(15):
+        add_news(index, f"Microscope numéro {number}", excerpt="Réunion autour du microscope.")
+        add_text_document(f"Réunion microscope {number}", "Compte rendu de réunion sur le microscope.", collection)
+    engine.rebuild()
+    assert queries() == before
