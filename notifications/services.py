@@ -739,6 +739,8 @@ def send_digest(digest: DueDigest, *, connection=None) -> DigestReport:
     by_recipient: dict[int, list[Notification]] = {}
     for notification in pending_digest_notifications(digest):
         by_recipient.setdefault(notification.recipient_id, []).append(notification)
+    if not by_recipient:
+        return report
     preferences = preferences_for(by_recipient)
     recipients = [notifications[0].recipient for notifications in by_recipient.values()]
     visibility = Visibility(recipients, [n.activity for notifications in by_recipient.values() for n in notifications])

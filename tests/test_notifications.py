@@ -520,3 +520,15 @@ def test_digest_queries_do_not_grow_with_items(
     Notification.objects.update(created_at=next_morning)
     many = run_digest(1)
     assert many == few
+
+    # More readers of an audience already served: each one adds only their claim (insert, check, mark sent).
+    def digest_with_extra_readers(count, day):
+        for number in range(count):
+            add_member(make_user(f"extra{day}-{number}"), group)
+        post(group, author, f"Jour {day}", capture=django_capture_on_commit_callbacks)
+        Notification.objects.update(created_at=next_morning + timedelta(days=day - 1))
+        return run_digest(day)
+
+    five_more = digest_with_extra_readers(5, 2)
+    ten_more = digest_with_extra_readers(5, 3)
+    assert ten_more - five_more == 5 * 3
