@@ -6,6 +6,8 @@ nh3 then keeps an allowlist of tags, so even a parser bug cannot let markup thro
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -19,12 +21,16 @@ _parser = MarkdownIt("zero", {"breaks": True}).enable(ENABLED_RULES)
 
 
 def render_markdown(text: str) -> SafeString:
-    html = _parser.render(text)
-    cleaned = nh3.clean(
-        html,
+    return mark_safe(sanitized_html(text))
+
+
+@lru_cache(maxsize=4096)
+def sanitized_html(text: str) -> str:
+    """The HTML depends on the text alone, so the threads rendered for each reader share it."""
+    return nh3.clean(
+        _parser.render(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="nofollow noopener",
     )
-    return mark_safe(cleaned)  # noqa: S308 - sanitized by nh3 just above
