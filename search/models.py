@@ -93,6 +93,11 @@ class Document(AbstractDocument):
         verbose_name_plural = _("documents")
         permissions = [("choose_document", "Can choose document")]
 
+    @classmethod
+    def get_indexed_objects(cls):
+        # The index needs the text: load it with the rows rather than one query per document.
+        return super().get_indexed_objects().defer(None)
+
     def save(self, *args, **kwargs):
         self.file_type = self.file_extension.lower()[:16]
         update_fields = kwargs.get("update_fields")
