@@ -329,3 +329,21 @@ def test_deleting_a_page_deletes_its_comments_and_reactions(member, other_member
     news_page.delete()
     assert list(Comment.objects.all()) == [kept]
     assert not Reaction.objects.exists()
+
+
+def test_listing_annotations_count_comments_and_reactions_in_one_query(
+    member, other_member, news_page, django_assert_num_queries
+):
+    quiet = news_page.get_parent().add_child(instance=NewsPage(title="Calme", slug="calme"))
+    shown = services.add_comment(news_page, member, "Compté")
+    removed = services.add_comment(news_page, other_member, "Retiré", parent=shown)
+    Comment.objects.filter(pk=removed.pk).update(is_removed=True)
+    services.react(other_member, page=news_page)
+    services.react(member, page=news_page)
+    pages = NewsPage.objects.filter(pk__in=[news_page.pk, quiet.pk]).order_by("title")
+    with django_assert_num_queries(1):
+        rows = list(services.annotate_comment_counts(services.annotate_reactions(pages, member)))
+    assert [(p.title, p.comment_count, p.reaction_count, p.viewer_reacted) for p in rows] == [
+        ("Calme", 0, 0, False),
+        ("Nouveau séquenceur", 1, 2, True),
+    ]
