@@ -8,29 +8,58 @@ members also see pages restricted to logged-in users and to groups they belong t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
+from wagtail.signals import post_page_move
+
+RESTRICTIONS_CACHE_KEY = "portal:page-view-restrictions"
 
 
-def restrictions_hiding_from(user) -> list[PageViewRestriction]:
+@dataclass(frozen=True)
+class Restriction:
+    """A view restriction as the rule needs it: the subtree it covers, its kind, its groups."""
+
+    path: str
+    restriction_type: str
+    group_ids: frozenset[int]
+
+    def hides_from(self, user, group_ids: set[int]) -> bool:
+        if self.restriction_type == PageViewRestriction.LOGIN:
+            return not user.is_authenticated
+        if self.restriction_type == PageViewRestriction.GROUPS:
+            return not (user.is_authenticated and group_ids & self.group_ids)
+        # Shared passwords are per session and per page: listings cannot know them.
+        return True
+
+
+def all_restrictions() -> list[Restriction]:
+    """Every view restriction, cached: listings ask on each request, restrictions rarely change."""
+    restrictions = cache.get(RESTRICTIONS_CACHE_KEY)
+    if restrictions is None:
+        restrictions = [
+            Restriction(r.page.path, r.restriction_type, frozenset(group.pk for group in r.groups.all()))
+            for r in PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+        ]
+        cache.set(RESTRICTIONS_CACHE_KEY, restrictions, 600)
+    return restrictions
+
+
+def restrictions_hiding_from(user) -> list[Restriction]:
     """The view restrictions this user does not satisfy (they hide the page and its subtree)."""
     if getattr(user, "is_superuser", False):
         return []
-    restrictions = list(PageViewRestriction.objects.select_related("page").prefetch_related("groups"))
-    if not user or not user.is_authenticated:
-        return restrictions
-    group_ids = user_group_ids(user)
-    hiding = []
-    for restriction in restrictions:
-        if restriction.restriction_type == PageViewRestriction.LOGIN:
-            continue
-        if restriction.restriction_type == PageViewRestriction.GROUPS and (
-            group_ids & {group.pk for group in restriction.groups.all()}
-        ):
-            continue
-        hiding.append(restriction)
-    return hiding
+    restrictions = all_restrictions()
+    if not restrictions:
+        return []
+    group_ids = user_group_ids(user) if user is not None and user.is_authenticated else set()
+    return [r for r in restrictions if r.hides_from(user, group_ids)]
 
 
 def user_group_ids(user) -> set[int]:
@@ -44,7 +73,7 @@ class PortalPageQuerySet(PageQuerySet):
     def visible_to(self, user) -> PortalPageQuerySet:
         hidden = Q()
         for restriction in restrictions_hiding_from(user):
-            hidden |= Q(path__startswith=restriction.page.path)
+            hidden |= Q(path__startswith=restriction.path)
         queryset = self.live()
         return queryset.exclude(hidden) if hidden else queryset
 
@@ -56,4 +85,14 @@ def is_visible_to(page: Page, user) -> bool:
     """The same rule for one page."""
     if not page.live:
         return False
-    return not any(page.path.startswith(r.page.path) for r in restrictions_hiding_from(user))
+    return not any(page.path.startswith(r.path) for r in restrictions_hiding_from(user))
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+@receiver(m2m_changed, sender=PageViewRestriction.groups.through)
+@receiver(post_page_move)
+def forget_restrictions(**kwargs) -> None:
+    cache.delete(RESTRICTIONS_CACHE_KEY)
+    # Again once committed: a request may have cached the old state in between.
+    transaction.on_commit(lambda: cache.delete(RESTRICTIONS_CACHE_KEY))

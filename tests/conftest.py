@@ -18,6 +18,30 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, threads) flush the database after them, which would
+    drop what migrations create (the page tree's root, editorial roles, schedules): have
+    pytest-django restore it for them (serialized rollback)."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", None)
+        if fixtures is None:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+            {"live_server", "transactional_db"} & set(fixtures)
+        )
+        if transactional and "django_db_serialized_rollback" not in fixtures:
+            fixtures.append("django_db_serialized_rollback")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test must not leave cached state behind."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def home_page(db):
     from home.tree import ensure_home_page
@@ -49,9 +73,14 @@ def communication_user(make_user):
     return make_user("comms", groups=["Communication"], is_staff=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    """Debian's Chromium driven by Playwright; `playwright install` cannot download here."""
+    """Debian's Chromium driven by Playwright; `playwright install` cannot download here.
+
+    Started per test: while Playwright's event loop runs, Django sees the thread as
+    async and hands out other database connections, which would break the next
+    transactional test's restore of the migrated data.
+    """
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM then
@@ -61,6 +90,7 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -181,6 +181,7 @@ def test_production_settings_pass_the_deploy_checklist():
         "DATABASE_URL": "sqlite:///:memory:",
     }
     env.pop("PYTHONPATH", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests of this session
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -190,3 +191,51 @@ def test_production_settings_pass_the_deploy_checklist():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def visible_titles(user):
+    from portal.pages import PortalPageQuerySet
+
+    return set(PortalPageQuerySet(Page).filter(depth=3).visible_to(user).values_list("title", flat=True))
+
+
+def test_visibility_rule_follows_view_restriction_changes(home_page, make_user):
+    from django.contrib.auth.models import AnonymousUser
+    from wagtail.models import PageViewRestriction
+
+    insider = make_user("insider", groups=["Conseil"])
+    outsider = make_user("outsider")
+    page = home_page.add_child(instance=StandardPage(title="Comptes rendus", slug="cr"))
+    home_page.add_child(instance=StandardPage(title="Accessibilité", slug="accessibilite"))
+    assert visible_titles(AnonymousUser()) == {"Comptes rendus", "Accessibilité"}
+
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(Group.objects.get(name="Conseil"))
+    assert visible_titles(AnonymousUser()) == {"Accessibilité"}
+    assert visible_titles(outsider) == {"Accessibilité"}
+    assert visible_titles(insider) == {"Comptes rendus", "Accessibilité"}
+
+    restriction.restriction_type = PageViewRestriction.LOGIN
+    restriction.save()
+    assert visible_titles(get_user_model_fresh(outsider)) == {"Comptes rendus", "Accessibilité"}
+    assert visible_titles(AnonymousUser()) == {"Accessibilité"}
+
+    restriction.delete()
+    assert visible_titles(AnonymousUser()) == {"Comptes rendus", "Accessibilité"}
+
+
+def get_user_model_fresh(user):
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_visibility_rule_costs_no_query_per_restriction_once_cached(home_page, make_user, django_assert_num_queries):
+    from wagtail.models import PageViewRestriction
+
+    member = make_user("m")
+    for number in range(5):
+        page = home_page.add_child(instance=StandardPage(title=f"Privé {number}", slug=f"prive-{number}"))
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    visible_titles(member)
+    member = get_user_model_fresh(member)
+    with django_assert_num_queries(2):  # the user's groups, then the listing itself
+        assert visible_titles(member) == set()
