@@ -40,8 +40,8 @@ test: $(VENV)/.installed-test system-test-packages
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) check
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=portal.settings.test DATABASE_URL=sqlite:///:memory: $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=portal.settings.test DATABASE_URL=sqlite:///:memory: $(MANAGE) makemigrations --check --dry-run
 
 bench: $(VENV)/.installed-test
 	$(PY) -m benchmarks.run
