@@ -358,7 +358,8 @@ def test_home_member_panel_shows_activity_of_my_groups_only(client, open_group_m
     assert "Cytométrie" in html
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: start from the migrations' rows (root page…) even if an earlier transactional test flushed them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_joins_create_one_membership(make_group, member):
     """Two requests racing to join: the unique constraint lets one insert win, the other finds it."""
     import threading

@@ -12,7 +12,7 @@ pytest_plugins = ["tests.test_groups_fixtures"]
 
 
 @pytest.fixture
-def network(transactional_db, make_group, make_user):
+def network(wagtail_tree, make_group, make_user):
     open_group = make_group("Bonnes pratiques en cytométrie", slug="bonnes-pratiques-cytometrie")
     secret_group = make_group("Conseil scientifique", slug="conseil-scientifique", visibility="secret")
     insider = make_user("insider")

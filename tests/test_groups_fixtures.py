@@ -8,6 +8,25 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 
 
 @pytest.fixture
+def wagtail_tree(transactional_db):
+    """The rows Wagtail's migrations create (locale, root page, root collection), for browser tests.
+
+    A transactional test before this one flushes the database, and the serialized rollback that
+    would restore them cannot run under Playwright's event loop (Django sees another connection).
+    """
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Collection, Locale, Page
+
+    ContentType.objects.clear_cache()  # its ids may be those of the flushed rows
+    locale = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)[0]
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
+@pytest.fixture
 def group_index(home_page):
     return home_page.add_child(instance=GroupIndexPage(title="Groupes", slug="groupes"))
 
