@@ -125,7 +125,9 @@ def measure_osmem(bench, member) -> None:
         return
     server = OsmemServer.start()
     try:
-        with override_settings(WAGTAILSEARCH_BACKENDS=search_backends(f"opensearch3+{server.url}", "bench_")):
+        with override_settings(
+            WAGTAILSEARCH_BACKENDS=search_backends(f"opensearch3+{server.url}", "bench_", timeout=60)
+        ):
             reindex(bench, "osmem (opensearch3)")
             for query in QUERIES[:3]:
                 bench.measure_get(

@@ -25,6 +25,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
 from portal.pages import PortalPageQuerySet
 from search.models import Document
@@ -476,8 +477,26 @@ def kind_facet(sources, filters, query):
     ]
 
 
+def counts_all_values_in_one_query() -> bool:
+    """The database backends facet with one GROUP BY of every value; Elasticsearch/OpenSearch return only
+    the top ten terms of a facet, so there values are counted one filtered query each."""
+    return type(get_search_backend()).__module__.startswith("modelsearch.backends.database")
+
+
 def year_facet(sources, filters, query):
     dated = [source for source in sources if isinstance(source, PageSource | DocumentSource)]
+    dated = [source for source in dated if source.applies(ignore="year")]
+    if counts_all_values_in_one_query():
+        counts: dict[int, int] = {}
+        for source in dated:
+            for moment, count in source.search(query, ignore="year").facet(source.date_field).items():
+                if moment is not None:
+                    year = timezone.localtime(moment).year
+                    counts[year] = counts.get(year, 0) + count
+        return [
+            FacetValue(str(year), str(year), counts[year], filters.year == year)
+            for year in sorted(counts, reverse=True)
+        ]
     bounds = Page.objects.aggregate(first=Min("first_published_at"), last=Max("first_published_at"))
     documents = Document.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
     years = [value.year for value in (*bounds.values(), *documents.values()) if value]
@@ -486,11 +505,7 @@ def year_facet(sources, filters, query):
     values = []
     for year in range(max(years), min(years) - 1, -1):
         filters_for_year = Filters(**{**filters.__dict__, "year": year})
-        count = sum(
-            type(source)(source.user, filters_for_year).search(query).count()
-            for source in dated
-            if type(source)(source.user, filters_for_year).applies()
-        )
+        count = sum(type(source)(source.user, filters_for_year).search(query).count() for source in dated)
         if count:
             values.append(FacetValue(str(year), str(year), count, filters.year == year))
     return values
@@ -510,9 +525,15 @@ def group_facet(user, sources, filters, query):
     if documents and documents.applies(ignore="group"):
         by_collection = documents.search(query, ignore="group").facet("collection_id")
     pages = next(source for source in sources if isinstance(source, PageSource))
-    for group in listed_groups(user):
+    groups = listed_groups(user)
+    by_path = {}
+    if pages.applies(ignore="group") and counts_all_values_in_one_query():
+        by_path = pages.search(query, ignore="group").facet("path")
+    for group in groups:
         count = by_collection.get(getattr(group, "collection_id", None), 0)
-        if pages.applies(ignore="group"):
+        if by_path:
+            count += sum(number for path, number in by_path.items() if path.startswith(group.path))
+        elif pages.applies(ignore="group") and not counts_all_values_in_one_query():
             in_group = pages.queryset(ignore="group").filter(path__startswith=group.path)
             count += in_group.search(query, operator="or", order_by_relevance=False).count()
         if count:

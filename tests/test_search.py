@@ -296,4 +296,6 @@ def test_sql_queries_stay_flat_as_the_archive_grows(client, settings, osmem_serv
         add_news(index, f"Microscope numéro {number}", excerpt="Réunion autour du microscope.")
         add_text_document(f"Réunion microscope {number}", "Compte rendu de réunion sur le microscope.", collection)
     engine.rebuild()
-    assert queries() == before
+    # Flat: the same queries whatever the volume. The only variation allowed is Wagtail's specific(),
+    # one query per page type present on the page of results (at most the four searchable types).
+    assert queries() <= before + 3

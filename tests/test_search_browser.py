@@ -8,12 +8,22 @@ from playwright.sync_api import expect
 
 from news.models import NewsIndexPage, NewsPage
 
-# serialized_rollback: the flush after a transactional test would also drop the root page from migrations.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def news(home_page):
+def tree(transactional_db):
+    """The flush after an earlier transactional test also drops Wagtail's root page and locale: restore them."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+
+
+@pytest.fixture
+def news(tree, home_page):
     index = home_page.add_child(instance=NewsIndexPage(title="Actualités", slug="actualites"))
     for title, excerpt in [
         ("Séquençage haut débit à Lille", "Le nouveau séquenceur est installé."),
