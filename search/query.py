@@ -185,7 +185,7 @@ class PageSource(Source):
         models = [kind.model for kind in self.kinds]
         if self.filters.kind and ignore != "kind":
             models = [self.filters.kind.model]
-        queryset = PortalPageQuerySet(Page).visible_to(self.user).type(*models)
+        queryset = visible_pages(self.user).type(*models)
         if self.filters.group and ignore != "group":
             queryset = queryset.filter(path__startswith=self.filters.group.path)
         if self.filters.year and ignore != "year":
@@ -235,6 +235,16 @@ class ProfileSource(Source):
     def search(self, query, ignore="", order_by_relevance=True):
         # People have no date: they keep their relevance order and come after dated results.
         return self.queryset(ignore).search(query, operator="or")
+
+
+def visible_pages(user) -> PortalPageQuerySet:
+    """The portal's page rule, evaluated once per request (the facets reuse it many times)."""
+    if user is None or not hasattr(user, "_search_visible_pages"):
+        visible = PortalPageQuerySet(Page).visible_to(user)
+        if user is None:
+            return visible
+        user._search_visible_pages = visible
+    return user._search_visible_pages
 
 
 def sources_for(user, filters: Filters) -> list[Source]:

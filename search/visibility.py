@@ -24,9 +24,21 @@ def restriction_hides_from(restriction: CollectionViewRestriction, user) -> bool
 
 
 def hidden_collection_ids(user) -> set[int]:
-    """Ids of the collections whose documents this user may not see (restricted ones and their descendants)."""
+    """Ids of the collections whose documents this user may not see (restricted ones and their descendants).
+
+    Computed once per user object, as ``portal.pages.user_group_ids`` does: a search asks many times.
+    """
     if getattr(user, "is_superuser", False):
         return set()
+    if user is not None and hasattr(user, "_search_hidden_collection_ids"):
+        return user._search_hidden_collection_ids
+    hidden = compute_hidden_collection_ids(user)
+    if user is not None:
+        user._search_hidden_collection_ids = hidden
+    return hidden
+
+
+def compute_hidden_collection_ids(user) -> set[int]:
     hidden_paths = [
         restriction.collection.path
         for restriction in CollectionViewRestriction.objects.select_related("collection").prefetch_related("groups")
