@@ -66,16 +66,17 @@ def groups_root_collection() -> Collection:
 
 
 def _restrict(model, target: dict, restriction_type: str, auth_group: Group) -> None:
-    restrictions = list(model.objects.filter(**target))
+    """One restriction of the wanted type on the target, written only when it differs."""
+    restrictions = list(model.objects.filter(**target).prefetch_related("groups"))
     restriction = restrictions[0] if restrictions else model(**target)
     for extra in restrictions[1:]:
         extra.delete()
-    restriction.restriction_type = restriction_type
-    restriction.save()
-    if restriction_type == model.GROUPS:
-        restriction.groups.set([auth_group])
-    else:
-        restriction.groups.clear()
+    if restriction.pk is None or restriction.restriction_type != restriction_type:
+        restriction.restriction_type = restriction_type
+        restriction.save()
+    wanted = {auth_group.pk} if restriction_type == model.GROUPS else set()
+    if {group.pk for group in restriction.groups.all()} != wanted:
+        restriction.groups.set(wanted)
 
 
 def sync_auth_group_members(group_id: int, auth_group: Group | None = None) -> None:
