@@ -178,3 +178,42 @@ def test_demo_archive_is_searchable_when_the_seed_ends(documents):
     assert set(archive.values_list("extraction_status", flat=True)) == {Document.ExtractionStatus.EXTRACTED}
     assert all(document.page_count >= 3 for document in archive)
     assert DocumentSource(AnonymousUser(), Filters()).search("spectromètre").count() > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_upload_and_replacement_keep_versions_with_their_uploader(documents, client, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    editor = make_user("editor", is_staff=True, is_superuser=True)
+    client.force_login(editor)
+    root = Collection.get_first_root_node()
+    response = client.post(
+        reverse("wagtaildocs:add"),
+        {"title": "Notes", "file": SimpleUploadedFile("notes.txt", "Première version".encode()), "collection": root.pk},
+    )
+    assert response.status_code == 302
+    document = Document.objects.get(title="Notes")
+    response = client.post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        {
+            "title": "Notes",
+            "file": SimpleUploadedFile("notes-2.txt", b"Seconde version"),
+            "collection": root.pk,
+        },
+    )
+    assert response.status_code == 302
+    versions = list(document.versions.all())
+    assert [version.uploaded_by for version in versions] == [editor, editor]
+    assert versions[1].file.read().decode() == "Première version"
+    page = client.get(reverse("search:document_versions", args=[document.pk]))
+    assert "notes.txt" in page.content.decode()
+    assert client.get(versions[1].get_absolute_url()).status_code == 200
+    client.logout()
+    private = root.add_child(name="Privée")
+    from wagtail.models import CollectionViewRestriction
+
+    CollectionViewRestriction.objects.create(collection=private, restriction_type=CollectionViewRestriction.LOGIN)
+    Document.objects.filter(pk=document.pk).update(collection=private)
+    assert client.get(versions[1].get_absolute_url()).status_code == 404
+    assert client.get(reverse("search:document_versions", args=[document.pk])).status_code == 404
