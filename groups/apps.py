@@ -8,3 +8,9 @@ class GroupsConfig(AppConfig):
 
     def ready(self):
         from groups import signals  # noqa: F401
+        from groups.directory import GroupFacet, groups_of_member
+        from people.directory import register_facet
+        from people.services import register_profile_groups
+
+        register_facet(GroupFacet())
+        register_profile_groups(groups_of_member)

@@ -195,8 +195,9 @@ class GroupPage(RoutablePageMixin, Page):
 
         return group_landing(request, self)
 
+    # Not named "publish": that is Wagtail's own Page.publish().
     @path("publier/", name="publish")
-    def publish(self, request):
+    def publish_form(self, request):
         from groups.views import publish_post
 
         return publish_post(request, self)

@@ -424,3 +424,16 @@ def test_demo_seed_builds_groups_for_the_discussions_demo(home_page, make_user, 
     assert GroupPostPage.objects.live().count() == 12
     demo.seed(ctx)  # a second run adds nothing
     assert GroupPage.objects.count() == 12
+
+
+def test_communication_staff_publish_a_group_from_the_admin(client, make_group, make_user):
+    """The group's "Publier" route must not shadow Wagtail's Page.publish()."""
+    group = make_group("Conseil scientifique")
+    group.title = "Conseil scientifique 2027"
+    group.save_revision().publish()
+    group.refresh_from_db()
+    assert group.title == "Conseil scientifique 2027" and group.live
+    admin = make_user("boss", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    response = client.get(f"/admin/pages/{group.pk}/edit/")
+    assert response.status_code == 200
