@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -25,11 +25,16 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(content_type_id=page.content_type_id, object_pk=str(page.pk))
 
     def on_pages(self, pages: models.QuerySet) -> CommentQuerySet:
-        """Comments whose page is in ``pages`` (a page queryset), as one SQL subquery."""
-        page_rows = pages.annotate(pk_text=Cast("pk", CharField())).filter(
-            pk_text=OuterRef("object_pk"), content_type_id=OuterRef("content_type_id")
+        """Comments whose page is in ``pages`` (a page queryset), as SQL subqueries.
+
+        Two uncorrelated IN subqueries rather than a correlated EXISTS: SQLite runs the
+        latter once per comment (about 40 times slower with a few thousand comments).
+        """
+        page_rows = pages.order_by()
+        return self.filter(
+            content_type_id__in=page_rows.values("content_type_id"),
+            object_pk__in=page_rows.annotate(pk_text=Cast("pk", CharField())).values("pk_text"),
         )
-        return self.filter(Exists(page_rows))
 
     def visible_to(self, user) -> CommentQuerySet:
         """Published comments on live pages the user may read (the portal's one page rule)."""
