@@ -369,9 +369,12 @@ def test_dates_and_labels_are_french_by_default(client, news_index, categories):
     assert "Août" in html  # the archive month
 
 
-def test_english_with_accept_language(client, news_index, categories):
+def test_french_stays_for_an_english_browser_until_english_is_chosen(client, news_index, categories):
     add_news(news_index, "Brève", when=paris(2026, 8, 3), category=categories["annonce"])
     html = client.get("/actualites/", headers={"accept-language": "en"}).content.decode()
+    assert "3 août 2026" in html and "Catégories" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/actualites/"})
+    html = client.get("/actualites/", headers={"accept-language": "fr"}).content.decode()
     assert "Aug. 3, 2026" in html
     assert "Categories" in html
     assert "3 août 2026" not in html
