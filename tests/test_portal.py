@@ -239,3 +239,23 @@ def test_visibility_rule_costs_no_query_per_restriction_once_cached(home_page, m
     member = get_user_model_fresh(member)
     with django_assert_num_queries(2):  # the user's groups, then the listing itself
         assert visible_titles(member) == set()
+
+
+def test_refused_access_gets_the_portal_403_page_in_french(rf, db):
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    request = rf.get("/groupes/conseil/documents/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    response = permission_denied(request, PermissionDenied())
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Accès refusé" in html and "Se connecter" in html
+
+
+def test_members_find_their_profile_from_the_header(client, member, home_page):
+    client.force_login(member)
+    html = client.get("/").content.decode()
+    assert 'href="/annuaire/mon-profil/"' in html and "Mon profil" in html
