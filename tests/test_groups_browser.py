@@ -31,8 +31,8 @@ def sign_in(page, base_url, next_path, username):
 
 
 @pytest.mark.browser
-def test_member_joins_posts_with_attachment_and_cannot_reach_a_secret_group(
-    live_server, browser_page, network, tmp_path
+def test_member_joins_posts_with_attachment_a_second_member_replies_and_a_secret_group_stays_out_of_reach(
+    live_server, browser_page, network, make_user, tmp_path
 ):
     open_group, secret_group, minutes, _lea = network
     page = browser_page
@@ -59,6 +59,19 @@ def test_member_joins_posts_with_attachment_and_cannot_reach_a_secret_group(
     href = page.get_by_test_id("attachments").get_by_role("link").get_attribute("href")
     served = page.request.get(live_server.url + href)
     assert served.status == 200 and served.body() == PDF_BYTES
+
+    post_path = page.url.removeprefix(live_server.url)
+
+    # A second member of the group replies in the thread (another browser session).
+    second = page.context.browser.new_context(locale="fr-FR").new_page()
+    Membership.objects.create(user=make_user("marc", first_name="Marc", last_name="Petit"), group=open_group)
+    sign_in(second, live_server.url, post_path, "marc")
+    second.get_by_label("Votre commentaire").fill("Merci, **très utile** pour la calibration !")
+    second.get_by_role("button", name="Publier le commentaire").click()
+    expect(second.get_by_test_id("comments")).to_contain_text("très utile")
+    second.context.close()
+    page.reload()
+    expect(page.get_by_test_id("comment").filter(has_text="Marc Petit")).to_contain_text("très utile")
 
     page.goto(live_server.url + open_group.get_parent().url)
     expect(page.get_by_test_id("group-card").filter(has_text="Bonnes pratiques en cytométrie")).to_have_count(1)
