@@ -31,13 +31,10 @@ def main() -> int:
             "BENCH_SCALE": str(scale),
             "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
         }
-        if database.startswith("sqlite:///"):
-            Path(database.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        reset_database(database)
         print(f"== scale {scale}: {database}", flush=True)
         subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run(
-            [sys.executable, "manage.py", "seed_demo", "--scale", str(scale), "--flush"], cwd=ROOT, env=env, check=True
-        )
+        subprocess.run([sys.executable, "manage.py", "seed_demo", "--scale", str(scale)], cwd=ROOT, env=env, check=True)
         output = subprocess.run(
             [sys.executable, "-m", "benchmarks.run", "--measure", *only],
             cwd=ROOT,
@@ -55,6 +52,18 @@ def main() -> int:
         notes[scale] = payload["notes"]
     write_report(scales, sections, notes)
     return 0
+
+
+def reset_database(url: str) -> None:
+    """Start each scale from an empty database (migrations then rebuild everything)."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    elif url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("DROP SCHEMA public CASCADE")
+            connection.execute("CREATE SCHEMA public")
 
 
 def measure(only: list[str]) -> None:

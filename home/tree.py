@@ -13,10 +13,11 @@ def ensure_home_page() -> HomePage:
     """The site's home page, created with its default Site when the tree is empty."""
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        locale = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)[0]
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
         Page.objects.filter(depth=2, content_type__app_label="wagtailcore").delete()
         root.refresh_from_db()
-        home = root.add_child(instance=HomePage(title="Accueil", slug="accueil", locale=Locale.get_default()))
+        home = root.add_child(instance=HomePage(title="Accueil", slug="accueil", locale=locale))
     if not Site.objects.filter(is_default_site=True).exists():
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
     sync_django_site()

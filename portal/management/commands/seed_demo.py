@@ -4,7 +4,6 @@ import importlib.util
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
@@ -22,13 +21,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="Multiply content volumes (benchmarks).")
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if members already exist.")
-        parser.add_argument("--flush", action="store_true", help="Empty the database first (benchmarks).")
 
-    def handle(self, *args, scale, if_empty, flush, **options):
+    def handle(self, *args, scale, if_empty, **options):
         from django.contrib.auth import get_user_model
 
-        if flush:
-            call_command("flush", "--no-input", verbosity=0)
         if if_empty and get_user_model().objects.exists():
             self.stdout.write("The database already has accounts: demo not loaded.")
             return
