@@ -24,8 +24,8 @@ from wagtail.models import Page
 
 from discussions.models import Comment, CommentReport, Reaction
 from portal.pages import is_visible_to
+from portal.roles import is_communication_staff
 
-COMMUNICATION_GROUP = "Communication"
 # django_comments' flag log records moderators' deletions and approvals; authors' own deletions join it.
 AUTHOR_DELETION = "author deletion"
 AUTHOR_EDIT = "author edit"
@@ -37,10 +37,6 @@ class ThreadLevelExceeded(ValueError):
 
 def is_member(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
-
-
-def is_communication_staff(user) -> bool:
-    return is_member(user) and (user.is_superuser or user.groups.filter(name=COMMUNICATION_GROUP).exists())
 
 
 def can_comment(user, page: Page) -> bool:

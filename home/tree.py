@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.sites.models import Site as DjangoSite
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from home.models import HomePage
 
 
 def ensure_home_page() -> HomePage:
-    """The site's home page, created with its default Site when the tree is empty."""
+    """The site's home page, created with its default Site when the tree is empty.
+
+    Migrations create all of it; transactional tests flush the database, so rebuild what is missing
+    (root page, locale, root collection).
+    """
     home = HomePage.objects.first()
     if home is None:
         locale = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)[0]
@@ -18,6 +22,8 @@ def ensure_home_page() -> HomePage:
         Page.objects.filter(depth=2, content_type__app_label="wagtailcore").delete()
         root.refresh_from_db()
         home = root.add_child(instance=HomePage(title="Accueil", slug="accueil", locale=locale))
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
     if not Site.objects.filter(is_default_site=True).exists():
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
     sync_django_site()

@@ -16,20 +16,12 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Page
 
 from portal.pages import PortalPageQuerySet
+from portal.roles import is_communication_staff  # noqa: F401  (the directory asks services for it)
 
 from .models import PERSONAL_FIELDS, Profile, Visibility
 from .signals import member_anonymized
 
 PHOTO_COLLECTION = "Photos de profil"
-
-
-def is_communication_staff(user) -> bool:
-    """Communication officers and superusers manage the directory and may export it.
-
-    The "Communication" group holds ``people.change_profile`` (migration 0002); asking for the
-    permission reuses Django's per-request permission cache instead of querying the groups again.
-    """
-    return user.is_active and user.has_perm("people.change_profile")
 
 
 def profile_for(user) -> Profile:

@@ -18,22 +18,6 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def pytest_collection_modifyitems(items):
-    """Transactional tests (live server, threads) flush the database after them, which would
-    drop what migrations create (the page tree's root, editorial roles, schedules): have
-    pytest-django restore it for them (serialized rollback)."""
-    for item in items:
-        fixtures = getattr(item, "fixturenames", None)
-        if fixtures is None:
-            continue
-        marker = item.get_closest_marker("django_db")
-        transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
-            {"live_server", "transactional_db"} & set(fixtures)
-        )
-        if transactional and "django_db_serialized_rollback" not in fixtures:
-            fixtures.append("django_db_serialized_rollback")
-
-
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: a rolled-back test must not leave cached state behind."""

@@ -10,7 +10,7 @@ pytest_plugins = ["tests.test_groups_fixtures"]
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_member_reads_notifications_follows_a_thread_and_changes_settings(
     live_server, browser_page, make_group, make_user, add_member
 ):

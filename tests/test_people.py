@@ -782,18 +782,18 @@ def test_other_apps_can_add_a_facet(people, viewer):
     people["lea"].user.groups.add(team)
     people["ines"].user.groups.add(team)
     facet = ModelFacet(
-        "groupe",
-        "Groupe",
+        "equipe",
+        "Équipe",
         lambda viewer: Group.objects.exclude(name="Groupe secret"),
         "user__groups",
         "user__profile",
         value_field="pk",
     )
     facets = [*registered_facets(), facet]
-    result = search_directory(viewer, QueryDict(f"groupe={team.pk}&site=lyon"), facets=facets)
+    result = search_directory(viewer, QueryDict(f"equipe={team.pk}&site=lyon"), facets=facets)
     assert sorted(p.user.username for p in result.profiles) == ["ines", "lea"]
-    (groups,) = [r for r in result.facets if r.facet.param == "groupe"]
+    (groups,) = [r for r in result.facets if r.facet.param == "equipe"]
     assert [(o.label, o.count, o.selected) for o in groups.options] == [("Équipe cytométrie", 2, True)]
     for tampered in ["abc", "999999"]:
         with pytest.raises(InvalidDirectoryQuery):
-            search_directory(viewer, QueryDict(f"groupe={tampered}"), facets=facets)
+            search_directory(viewer, QueryDict(f"equipe={tampered}"), facets=facets)

@@ -1,21 +1,23 @@
 from django import template
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from portal.menu import registered_links
+from portal.pages import PortalPageQuerySet
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """The home page's children marked "show in menus", then the registered sections."""
+    """The home page's children marked "show in menus" that the user may see, then the registered sections."""
     request = context["request"]
     site = Site.find_for_request(request)
     if site is None:
         return []
     current_path = request.path
     items = []
-    for page in site.root_page.get_children().live().in_menu().public().specific(defer=True):
+    sections = PortalPageQuerySet(Page).child_of(site.root_page).in_menu().visible_to(request.user)
+    for page in sections.specific(defer=True):
         url = page.get_url(request)
         items.append({"title": page.title, "url": url, "active": current_path.startswith(url)})
     for link in registered_links():
