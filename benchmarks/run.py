@@ -34,7 +34,12 @@ def main() -> int:
         reset_database(database)
         print(f"== scale {scale}: {database}", flush=True)
         subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run([sys.executable, "manage.py", "seed_demo", "--scale", str(scale)], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "seed_demo", "--scale", str(scale)],
+            cwd=ROOT,
+            env={**env, "Q_SYNC": "1"},
+            check=True,
+        )
         output = subprocess.run(
             [sys.executable, "-m", "benchmarks.run", "--measure", *only],
             cwd=ROOT,

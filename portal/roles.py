@@ -24,3 +24,11 @@ def is_communication_staff(user) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
     return user.is_superuser or group_id(COMMUNICATION_GROUP) in user_group_ids(user)
+
+
+def is_editor(user) -> bool:
+    """Members of an editorial role: the only ones the Wagtail user bar is shown to on pages."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    roles = {group_id(COMMUNICATION_GROUP), group_id(CONTRIBUTORS_GROUP)} - {None}
+    return user.is_superuser or user.is_staff or bool(roles & user_group_ids(user))

@@ -259,3 +259,10 @@ def test_members_find_their_profile_from_the_header(client, member, home_page):
     client.force_login(member)
     html = client.get("/").content.decode()
     assert 'href="/annuaire/mon-profil/"' in html and "Mon profil" in html
+
+
+def test_the_wagtail_user_bar_is_for_editors_only(client, home_page, make_user):
+    client.force_login(make_user("reader"))
+    assert "wagtail-userbar" not in client.get("/").content.decode()
+    client.force_login(make_user("editor", groups=["Contributeurs"]))
+    assert "wagtail-userbar" in client.get("/").content.decode()
