@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -35,13 +36,23 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         news = NewsPage.objects.visible_to(request.user).for_listing()
-        lead = news.filter(is_featured=True).first() or news.first()
-        context["lead_news"] = lead
-        context["latest_news"] = news.exclude(pk=lead.pk)[: self.news_count] if lead else []
+        context["lead_news"], context["latest_news"] = self.lead_and_latest(news)
         context["upcoming_events"] = (
             EventPage.objects.visible_to(request.user).upcoming().for_listing()[: self.events_count]
         )
         return context
+
+    def lead_and_latest(self, news):
+        """The latest featured story (else the latest one) and the next ones, fetched in one listing query."""
+        lead_pk = news.filter(is_featured=True).values_list("pk", flat=True).first()
+        if lead_pk is None:
+            lead_pk = news.values_list("pk", flat=True).first()
+        if lead_pk is None:
+            return None, []
+        latest_pks = news.exclude(pk=lead_pk).values("pk")[: self.news_count]
+        items = list(news.filter(Q(pk=lead_pk) | Q(pk__in=latest_pks)))
+        lead = next(item for item in items if item.pk == lead_pk)
+        return lead, [item for item in items if item.pk != lead_pk]
 
 
 class StandardPage(Page):
