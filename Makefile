@@ -9,7 +9,7 @@ PORT ?= 8000
 DEBIAN_TEST_PACKAGES := chromium poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng gettext
 DEBIAN_RUN_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng
 
-.PHONY: run test lint check bench messages system-packages system-test-packages clean
+.PHONY: run test test-search-es lint check bench messages system-packages system-test-packages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
