@@ -10,10 +10,10 @@ its broker presents it again after ``Q_CLUSTER["retry"]`` seconds, up to
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_q.conf import Conf
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
@@ -41,7 +41,7 @@ class DjangoQBackend(BaseTaskBackend):
             errors=[],
             worker_ids=[],
         )
-        if settings.Q_CLUSTER.get("sync"):
+        if Conf.SYNC:
             # django-q2's own "run now" mode (tests, or no worker): the task runs inline, exactly
             # as with django-tasks' ImmediateBackend, with Wagtail's error handling unchanged.
             result.task.call(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django_q.conf import Conf
 
 from home.tree import ensure_home_page
 from portal.demo import DEMO_PASSWORD, DemoContext, run_steps, seed_accounts
@@ -34,9 +35,14 @@ class Command(BaseCommand):
             if apps.is_installed(app_label):
                 if importlib.util.find_spec(f"{app_label}.demo"):
                     steps.append((app_label, import_string(f"{app_label}.demo.seed")))
-        with transaction.atomic():
-            ensure_home_page()
-            run_steps(ctx, steps)
+        # A batch: background jobs (index updates, extraction…) run inline rather than queue by thousands.
+        sync, Conf.SYNC = Conf.SYNC, True
+        try:
+            with transaction.atomic():
+                ensure_home_page()
+                run_steps(ctx, steps)
+        finally:
+            Conf.SYNC = sync
         self.stdout.write(self.style.SUCCESS("Demo network ready."))
         if getattr(settings, "SEED_DEMO_PASSWORDS", False):
             self.stdout.write(
