@@ -31,12 +31,20 @@ class Restriction:
     group_ids: frozenset[int]
 
     def hides_from(self, user, group_ids: set[int]) -> bool:
-        if self.restriction_type == PageViewRestriction.LOGIN:
-            return not user.is_authenticated
-        if self.restriction_type == PageViewRestriction.GROUPS:
-            return not (user.is_authenticated and group_ids & self.group_ids)
-        # Shared passwords are per session and per page: listings cannot know them.
-        return True
+        return restriction_hides(self.restriction_type, self.group_ids, user, group_ids)
+
+
+def restriction_hides(restriction_type: str, allowed_group_ids, user, user_groups: set[int]) -> bool:
+    """Whether a view restriction (of a page or a collection: they share their types) hides from this user."""
+    if getattr(user, "is_superuser", False):
+        return False
+    authenticated = bool(user and user.is_authenticated)
+    if restriction_type == PageViewRestriction.LOGIN:
+        return not authenticated
+    if restriction_type == PageViewRestriction.GROUPS:
+        return not (authenticated and user_groups & set(allowed_group_ids))
+    # Shared passwords are per session and per page: listings and searches cannot know them.
+    return True
 
 
 def all_restrictions() -> list[Restriction]:

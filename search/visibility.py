@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from wagtail.models import Collection, CollectionViewRestriction
 
-from portal.pages import user_group_ids
+from portal.pages import restriction_hides, user_group_ids
 
 
 def restriction_hides_from(restriction: CollectionViewRestriction, user) -> bool:
-    if getattr(user, "is_superuser", False):
-        return False
-    if restriction.restriction_type == CollectionViewRestriction.LOGIN:
-        return not (user and user.is_authenticated)
-    if restriction.restriction_type == CollectionViewRestriction.GROUPS and user and user.is_authenticated:
-        return not (user_group_ids(user) & {group.pk for group in restriction.groups.all()})
-    # Shared passwords are per session: a search cannot know them, so such content stays out.
-    return True
+    """The page rule (``portal.pages.restriction_hides``) applied to a collection's restriction."""
+    user_groups = user_group_ids(user) if user is not None and user.is_authenticated else set()
+    return restriction_hides(
+        restriction.restriction_type, [group.pk for group in restriction.groups.all()], user, user_groups
+    )
 
 
 def hidden_collection_ids(user) -> set[int]:
