@@ -1,7 +1,7 @@
 """One search over every kind of content, trimmed to what the user may see inside the engine query.
 
 Each source (pages, documents, people) starts from its app's own visibility rule
-(``visible_to``), which the engine receives as filters (paths, collections, the
+(``visible_to``; pages: ``searchable_by``), which the engine receives as filters (paths, collections, the
 ``is_listed`` flag) before ``.search()``: counts, facets, pagination and
 suggestions are computed over what the user may see, never trimmed afterwards.
 """
@@ -11,13 +11,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, Max, Min
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -25,9 +27,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
-from wagtail.search.backends import get_search_backend
 
 from portal.pages import PortalPageQuerySet
+from search.backends.facets import FacetSpec, Prefixes, Terms, Years, facet_counts
 from search.models import Document
 
 MAX_QUERY_LENGTH = getattr(settings, "SEARCH_MAX_QUERY_LENGTH", 200)
@@ -114,6 +116,9 @@ def clean_query(raw: str) -> str:
 # Filters chosen by the user -------------------------------------------------------------
 
 
+FILTER_ATTRIBUTES = {"site": "site_id"}
+
+
 @dataclass
 class Filters:
     kind: Kind | None = None
@@ -121,6 +126,9 @@ class Filters:
     year: int | None = None
     file_type: str = ""
     site_id: int | None = None
+
+    def is_set(self, name: str) -> bool:
+        return bool(getattr(self, FILTER_ATTRIBUTES.get(name, name)))
 
     def as_dict(self) -> dict:
         return {
@@ -148,6 +156,7 @@ class Source:
     def __init__(self, user, filters: Filters):
         self.user = user
         self.filters = filters
+        self.total: int | None = None  # once counted (by ``facets``)
 
     def applies(self, ignore: str = "") -> bool:
         kind = None if ignore == "kind" else self.filters.kind
@@ -157,7 +166,19 @@ class Source:
 
     def accepts(self, filter_name: str) -> bool:
         """Whether results of this source can match a value of that filter at all."""
-        return not getattr(self.filters, {"site": "site_id"}.get(filter_name, filter_name))
+        return not self.filters.is_set(filter_name)
+
+    facet_names: Sequence[str] = ("kind",)
+
+    def facet_spec(self, name: str, groups: list[Page]) -> FacetSpec | None:
+        """What the engine counts for that facet (None: the number of results is the count)."""
+        return None
+
+    def facet_values(self, name: str, total: int, counts: dict, groups: list[Page]) -> dict:
+        """The engine's counts as facet values (kind keys, group ids, years, file types, site ids)."""
+        if name == "kind":
+            return {self.kinds[0].key: total}
+        return counts
 
     def queryset(self, ignore: str = ""):
         raise NotImplementedError
@@ -180,6 +201,23 @@ class PageSource(Source):
 
     def accepts(self, filter_name):
         return filter_name in {"group", "year"} or super().accepts(filter_name)
+
+    facet_names = ("kind", "group", "year")
+
+    def facet_spec(self, name, groups):
+        if name == "kind":
+            return Terms("content_type_id")
+        if name == "group":
+            return Prefixes("path", tuple(group.path for group in groups))
+        return Years("first_published_at")
+
+    def facet_values(self, name, total, counts, groups):
+        if name == "kind":
+            content_types = ContentType.objects.get_for_models(*[kind.model for kind in self.kinds])
+            return {kind.key: counts.get(content_types[kind.model].pk, 0) for kind in self.kinds}
+        if name == "group":
+            return {group.pk: counts.get(group.path, 0) for group in groups}
+        return counts
 
     def queryset(self, ignore=""):
         models = [kind.model for kind in self.kinds]
@@ -204,6 +242,16 @@ class DocumentSource(Source):
     def accepts(self, filter_name):
         return filter_name in {"group", "year", "file_type"} or super().accepts(filter_name)
 
+    facet_names = ("kind", "group", "year", "file_type")
+
+    def facet_spec(self, name, groups):
+        return {"group": Terms("collection_id"), "year": Years("created_at"), "file_type": Terms("file_type")}.get(name)
+
+    def facet_values(self, name, total, counts, groups):
+        if name == "group":
+            return {group.pk: counts.get(getattr(group, "collection_id", None), 0) for group in groups}
+        return super().facet_values(name, total, counts, groups)
+
     def queryset(self, ignore=""):
         queryset = Document.objects.visible_to(self.user)
         group = self.filters.group
@@ -226,6 +274,11 @@ class ProfileSource(Source):
     def accepts(self, filter_name):
         return filter_name == "site" or super().accepts(filter_name)
 
+    facet_names = ("kind", "site")
+
+    def facet_spec(self, name, groups):
+        return Terms("site_id") if name == "site" else None
+
     def queryset(self, ignore=""):
         queryset = self.model.objects.visible_to(self.user)
         if self.filters.site_id and ignore != "site":
@@ -240,7 +293,7 @@ class ProfileSource(Source):
 def visible_pages(user) -> PortalPageQuerySet:
     """The portal's page rule, evaluated once per request (the facets reuse it many times)."""
     if user is None or not hasattr(user, "_search_visible_pages"):
-        visible = PortalPageQuerySet(Page).visible_to(user)
+        visible = PortalPageQuerySet(Page).searchable_by(user)
         if user is None:
             return visible
         user._search_visible_pages = visible
@@ -389,7 +442,10 @@ class MergedResults:
 
     @cached_property
     def counts(self) -> dict[Source, int]:
-        return {source: results.count() for source, results in self.results.items()}
+        return {
+            source: results.count() if source.total is None else source.total
+            for source, results in self.results.items()
+        }
 
     def count(self) -> int:
         return sum(self.counts.values())
@@ -452,73 +508,55 @@ class FacetValue:
     url: str = ""
 
 
-def facets(user, filters: Filters, query: str) -> dict[str, list[FacetValue]]:
-    """Counts per value, each computed with every other filter applied (drill-down facets)."""
-    sources = sources_for(user, filters)
-    result = {
-        "kind": kind_facet(sources, filters, query),
-        "year": year_facet(sources, filters, query),
-        "group": group_facet(user, sources, filters, query),
-        "file_type": file_type_facet(sources, filters, query),
-        "site": site_facet(sources, filters, query),
+FACETS = ("kind", "group", "year", "file_type", "site")
+
+
+def facets(user, filters: Filters, query: str, sources: list[Source] | None = None) -> dict[str, list[FacetValue]]:
+    """Counts per value, each computed with every other filter applied (drill-down facets).
+
+    Per source, one engine request counts every facet whose filter is not set (they share
+    the query of the results, whose number it records as ``source.total`` for the
+    paginator), and one more each facet whose filter is set (its query leaves that filter
+    out, so the other values of the facet still show).
+    """
+    groups = listed_groups(user)
+    tally: dict[str, dict] = {name: defaultdict(int) for name in FACETS}
+    for source in sources if sources is not None else sources_for(user, filters):
+        requests: dict[str, list[str]] = {"": [name for name in source.facet_names if not filters.is_set(name)]}
+        requests |= {name: [name] for name in source.facet_names if filters.is_set(name)}
+        for ignore, names in requests.items():
+            if not names or not source.applies(ignore=ignore):
+                continue
+            specs = {name: spec for name in names if (spec := source.facet_spec(name, groups)) is not None}
+            results = source.search(query, ignore=ignore, order_by_relevance=False)
+            total, counts = facet_counts(results, specs)
+            if not ignore:
+                source.total = total
+            for name in names:
+                for value, count in source.facet_values(name, total, counts.get(name, {}), groups).items():
+                    tally[name][value] += count
+    values = {
+        "kind": [
+            FacetValue(kind.key, kind.label, tally["kind"][kind.key], filters.kind == kind)
+            for kind in available_kinds()
+            if tally["kind"].get(kind.key)
+        ],
+        "group": [
+            FacetValue(str(group.pk), group.title, tally["group"][group.pk], filters.group == group)
+            for group in groups
+            if tally["group"].get(group.pk)
+        ],
+        "year": [
+            FacetValue(str(year), str(year), count, filters.year == year)
+            for year, count in sorted(tally["year"].items(), reverse=True)
+        ],
+        "file_type": [
+            FacetValue(value, value.upper(), count, filters.file_type == value)
+            for value, count in sorted(tally["file_type"].items(), key=lambda item: (-item[1], item[0]))
+        ],
+        "site": site_values(tally["site"], filters),
     }
-    return {name: values for name, values in result.items() if values}
-
-
-def kind_facet(sources, filters, query):
-    counts: dict[str, int] = {}
-    for source in sources:
-        if not source.applies(ignore="kind"):
-            continue
-        results = source.search(query, ignore="kind")
-        if isinstance(source, PageSource):
-            by_type = results.facet("content_type_id")
-            for kind in source.kinds:
-                from django.contrib.contenttypes.models import ContentType
-
-                type_id = ContentType.objects.get_for_model(kind.model).pk
-                counts[kind.key] = by_type.get(type_id, 0)
-        else:
-            counts[source.kinds[0].key] = results.count()
-    return [
-        FacetValue(kind.key, kind.label, counts[kind.key], filters.kind == kind)
-        for kind in available_kinds()
-        if counts.get(kind.key)
-    ]
-
-
-def counts_all_values_in_one_query() -> bool:
-    """The database backends facet with one GROUP BY of every value; Elasticsearch/OpenSearch return only
-    the top ten terms of a facet, so there values are counted one filtered query each."""
-    return type(get_search_backend()).__module__.startswith("modelsearch.backends.database")
-
-
-def year_facet(sources, filters, query):
-    dated = [source for source in sources if isinstance(source, PageSource | DocumentSource)]
-    dated = [source for source in dated if source.applies(ignore="year")]
-    if counts_all_values_in_one_query():
-        counts: dict[int, int] = {}
-        for source in dated:
-            for moment, count in source.search(query, ignore="year").facet(source.date_field).items():
-                if moment is not None:
-                    year = timezone.localtime(moment).year
-                    counts[year] = counts.get(year, 0) + count
-        return [
-            FacetValue(str(year), str(year), counts[year], filters.year == year)
-            for year in sorted(counts, reverse=True)
-        ]
-    bounds = Page.objects.aggregate(first=Min("first_published_at"), last=Max("first_published_at"))
-    documents = Document.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
-    years = [value.year for value in (*bounds.values(), *documents.values()) if value]
-    if not years:
-        return []
-    values = []
-    for year in range(max(years), min(years) - 1, -1):
-        filters_for_year = Filters(**{**filters.__dict__, "year": year})
-        count = sum(type(source)(source.user, filters_for_year).search(query).count() for source in dated)
-        if count:
-            values.append(FacetValue(str(year), str(year), count, filters.year == year))
-    return values
+    return {name: facet_values for name, facet_values in values.items() if facet_values}
 
 
 def listed_groups(user) -> list[Page]:
@@ -528,52 +566,13 @@ def listed_groups(user) -> list[Page]:
     return list(PortalPageQuerySet(kind.model).visible_to(user).specific().order_by("title"))
 
 
-def group_facet(user, sources, filters, query):
-    values = []
-    documents = next((source for source in sources if isinstance(source, DocumentSource)), None)
-    by_collection = {}
-    if documents and documents.applies(ignore="group"):
-        by_collection = documents.search(query, ignore="group").facet("collection_id")
-    pages = next(source for source in sources if isinstance(source, PageSource))
-    groups = listed_groups(user)
-    by_path = {}
-    if pages.applies(ignore="group") and counts_all_values_in_one_query():
-        by_path = pages.search(query, ignore="group").facet("path")
-    for group in groups:
-        count = by_collection.get(getattr(group, "collection_id", None), 0)
-        if by_path:
-            count += sum(number for path, number in by_path.items() if path.startswith(group.path))
-        elif pages.applies(ignore="group") and not counts_all_values_in_one_query():
-            in_group = pages.queryset(ignore="group").filter(path__startswith=group.path)
-            count += in_group.search(query, operator="or", order_by_relevance=False).count()
-        if count:
-            values.append(FacetValue(str(group.pk), group.title, count, filters.group == group))
-    return values
-
-
-def file_type_facet(sources, filters, query):
-    documents = next((source for source in sources if isinstance(source, DocumentSource)), None)
-    if documents is None or not documents.applies(ignore="file_type"):
-        return []
-    counts = documents.search(query, ignore="file_type").facet("file_type")
-    return [
-        FacetValue(value, value.upper(), count, filters.file_type == value)
-        for value, count in sorted(counts.items(), key=lambda item: -item[1])
-        if value and count
-    ]
-
-
-def site_facet(sources, filters, query):
-    people = next((source for source in sources if isinstance(source, ProfileSource)), None)
-    if people is None or not people.applies(ignore="site"):
-        return []
-    counts = people.search(query, ignore="site").facet("site_id")
+def site_values(counts: dict[int, int], filters: Filters) -> list[FacetValue]:
     Site = apps.get_model("people", "Site")
-    names = dict(Site.objects.filter(pk__in=[pk for pk in counts if pk]).values_list("pk", "name"))
+    names = dict(Site.objects.filter(pk__in=list(counts)).values_list("pk", "name")) if counts else {}
     return [
         FacetValue(str(pk), names[pk], count, filters.site_id == pk)
-        for pk, count in counts.items()
-        if pk in names and count
+        for pk, count in sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], "")))
+        if pk in names
     ]
 
 

@@ -69,8 +69,11 @@ def search_page(request):
         if not query:
             context["recent"] = search.recent_content(request.user)
             return render(request, "search/search.html", context)
-        sources = [source for source in search.sources_for(request.user, filters) if source.applies()]
-        results = search.MergedResults(sources, query, order_by_relevance=order == "relevance")
+        sources = search.sources_for(request.user, filters)
+        facets = search.facets(request.user, filters, query, sources)
+        results = search.MergedResults(
+            [source for source in sources if source.applies()], query, order_by_relevance=order == "relevance"
+        )
         paginator = Paginator(results, search.RESULTS_PER_PAGE)
         try:
             page_number = int(request.GET.get("page", 1))
@@ -82,7 +85,7 @@ def search_page(request):
         context |= {
             "page_obj": page_obj,
             "paginator": paginator,
-            "facet_groups": facet_groups(request, search.facets(request.user, filters, query)),
+            "facet_groups": facet_groups(request, facets),
             "sort_by_date_url": query_string(request, sort="date", page=None),
             "sort_by_relevance_url": query_string(request, sort=None, page=None),
             "without_filters_url": query_string(

@@ -204,6 +204,30 @@ def test_facets_count_and_filter_by_type_and_file_type(client, corpus):
     assert all(hit.details == ["TXT"] for hit in response.context["page_obj"].object_list)
 
 
+@pytest.mark.parametrize("viewer", ["anonymous", "insider"])
+def test_each_facet_value_counts_the_results_it_selects(client, corpus, viewer):
+    """Drill-down: choosing a value shows exactly its count, and the other facets keep the other filters."""
+    if viewer == "insider":
+        client.force_login(corpus["insider"])
+    query = "réseau plateformes comité cytométrie xenobiologie cryogénie microscope"
+    response = search(client, query)
+    groups = {group["name"]: group["values"] for group in response.context["facet_groups"]}
+    assert {"kind", "year"} <= set(groups)
+    if viewer == "insider":
+        assert "Groupe Orion secret" in {value.label for value in groups["group"]}
+    else:
+        assert all("Orion" not in value.label for value in groups.get("group", []))
+    for name, values in groups.items():
+        for value in values:
+            selected = search(client, query, **{name: value.value})
+            assert selected.context["paginator"].count == value.count, (name, value.label)
+            again = {group["name"]: group["values"] for group in selected.context["facet_groups"]}
+            chosen = next(other for other in again[name] if other.value == value.value)
+            assert chosen.selected and chosen.count == value.count
+            # The facet's other values stay, with the counts they had: only the other filters apply to it.
+            assert [(other.value, other.count) for other in again[name]] == [(v.value, v.count) for v in values]
+
+
 def test_year_facet_and_date_sort(client, corpus):
     response = search(client, "microscope confocal", sort="date")
     found = titles(response)

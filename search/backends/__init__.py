@@ -3,13 +3,16 @@
 The index settings define a ``french_portal`` analyzer (see ``search.engines``);
 the mapping names it on every text field instead of relying on the index's
 ``default`` analyzer, which osmem-server (the CI engine) ignores. Titles also get
-an ``exact`` keyword subfield, for exact-title lookups and sorting.
+an ``exact`` keyword subfield, for exact-title lookups and sorting. Results count
+every facet in one request (``search.backends.facets``).
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from search.backends.facets import EngineFacetCountsMixin
 
 FRENCH_ANALYZER = "french_portal"
 
@@ -60,6 +63,7 @@ def french_backend(module):
     autocomplete = type(
         "FrenchAutocompleteCompiler", (base.autocomplete_query_compiler_class,), {"mapping_class": mapping}
     )
+    results = type(f"Faceting{base.results_class.__name__}", (EngineFacetCountsMixin, base.results_class), {})
     return type(
         f"French{base.__name__}",
         (RetryableIndexingMixin, base),
@@ -67,5 +71,6 @@ def french_backend(module):
             "mapping_class": mapping,
             "query_compiler_class": compiler,
             "autocomplete_query_compiler_class": autocomplete,
+            "results_class": results,
         },
     )
