@@ -9,7 +9,7 @@ PORT ?= 8000
 DEBIAN_TEST_PACKAGES := chromium poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng gettext
 DEBIAN_RUN_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng
 
-.PHONY: run test test-search-es lint check bench messages system-packages system-test-packages clean
+.PHONY: run test test-search-es lint check bench bench-postgres messages system-packages system-test-packages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) -m benchmarks.run
+
+# The same on PostgreSQL (a database named bench, emptied first): docs/benchmarks-postgresql.md.
+bench-postgres: $(VENV)/.installed-test
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench} $(PY) -m benchmarks.run
 
 # Regenerate the French catalogues after adding strings, then translate and compile.
 messages: $(VENV)/.installed

@@ -1,8 +1,9 @@
 """`make bench`: seed a network at two scales, run every benchmarks/bench_*.py, write docs/benchmarks.md.
 
-The database is a throwaway SQLite file unless BENCH_DATABASE_URL is set (e.g. a
-PostgreSQL database that may be dropped). Scales: BENCH_SCALES (default "1 10")
-so that query counts can be compared as the data grows ten times.
+The database is a throwaway SQLite file unless BENCH_DATABASE_URL is set (a PostgreSQL
+database that may be emptied, created when missing; `make bench-postgres` uses
+postgres://postgres@127.0.0.1:5432/bench and writes docs/benchmarks-postgresql.md).
+Scales: BENCH_SCALES (default "1 10") so that query counts can be compared as the data grows ten times.
 """
 
 from __future__ import annotations
@@ -45,10 +46,9 @@ def main() -> int:
             cwd=ROOT,
             env=env,
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
         )
-        print(output.stderr, end="")
         print(output.stdout.split("\n@@RESULTS@@\n")[0])
         import json
 
@@ -66,6 +66,10 @@ def reset_database(url: str) -> None:
     elif url.startswith(("postgres://", "postgresql://")):
         import psycopg
 
+        server, _, name = url.rpartition("/")
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                connection.execute(f'CREATE DATABASE "{name}"')
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute("DROP SCHEMA public CASCADE")
             connection.execute("CREATE SCHEMA public")
@@ -124,8 +128,16 @@ def write_report(scales, sections, notes) -> None:
         for section, texts in notes[scale].items():
             for text in texts:
                 lines.append(f"- ×{scale} {section}: {text}")
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n")
-    print("Wrote docs/benchmarks.md")
+    report = report_path()
+    report.write_text("\n".join(lines) + "\n")
+    print(f"Wrote {report.relative_to(ROOT)}")
+
+
+def report_path() -> Path:
+    """docs/benchmarks.md for the default SQLite run, docs/benchmarks-postgresql.md for PostgreSQL."""
+    if os.environ.get("BENCH_DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return ROOT / "docs" / "benchmarks-postgresql.md"
+    return ROOT / "docs" / "benchmarks.md"
 
 
 if __name__ == "__main__":

@@ -113,6 +113,22 @@ def clean_query(raw: str) -> str:
     return " ".join(re.findall(r"\w+", text))
 
 
+# French function words, as the engines' ``_french_`` stop filter and PostgreSQL's french
+# configuration drop them. SQLite FTS5 keeps every word: with "or" between words, "du" or "des"
+# would match nearly every row and rank all of them.
+STOP_WORDS = frozenset(
+    "au aux avec ce ces cet cette d dans de des du elle en est et il ils l la le les leur leurs lui "
+    "ma mais me mes mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes "
+    "ton un une vos votre vous".split()
+)
+
+
+def search_words(query: str) -> str:
+    """The words the engine is asked for: the query without function words (unless it has nothing else)."""
+    words = [word for word in query.split() if word.lower() not in STOP_WORDS]
+    return " ".join(words) or query
+
+
 # Filters chosen by the user -------------------------------------------------------------
 
 
@@ -188,7 +204,7 @@ class Source:
         if not order_by_relevance:
             queryset = queryset.order_by(f"-{self.date_field}")
         # "or": a document matching more of the words ranks higher, one matching some still comes.
-        return queryset.search(query, operator="or", order_by_relevance=order_by_relevance)
+        return queryset.search(search_words(query), operator="or", order_by_relevance=order_by_relevance)
 
     date_field = ""
 
@@ -280,14 +296,14 @@ class ProfileSource(Source):
         return Terms("site_id") if name == "site" else None
 
     def queryset(self, ignore=""):
-        queryset = self.model.objects.visible_to(self.user)
+        queryset = self.model.objects.visible_to(self.user).select_related("user", "site")
         if self.filters.site_id and ignore != "site":
             queryset = queryset.filter(site_id=self.filters.site_id)
         return queryset
 
     def search(self, query, ignore="", order_by_relevance=True):
         # People have no date: they keep their relevance order and come after dated results.
-        return self.queryset(ignore).search(query, operator="or")
+        return self.queryset(ignore).search(search_words(query), operator="or")
 
 
 def visible_pages(user) -> PortalPageQuerySet:
@@ -342,7 +358,7 @@ def rank_score(position: int) -> float:
 def reranked(hit: Hit, pattern: re.Pattern | None) -> float:
     """Title matches above body matches; recent news mildly boosted."""
     score = hit.score
-    if pattern is not None and pattern.search(fold(hit.title)):
+    if pattern is not None and pattern.search(hit.title):
         score *= TITLE_BONUS
     if hit.kind.key == "news" and hit.date is not None:
         age_days = max(0.0, (timezone.now() - hit.date).total_seconds() / 86400)
@@ -437,7 +453,7 @@ class MergedResults:
         self.sources = sources
         self.query = query
         self.order_by_relevance = order_by_relevance
-        self.terms = query.split()
+        self.terms = search_words(query).split()
         self.results = {source: source.search(query, order_by_relevance=order_by_relevance) for source in sources}
 
     @cached_property
@@ -580,21 +596,42 @@ def site_values(counts: dict[int, int], filters: Filters) -> list[FacetValue]:
 
 
 def fold(text: str) -> str:
-    """Lowercase without accents, one character for one, so positions map back to the original."""
+    """Lowercase without accents."""
     return "".join(unicodedata.normalize("NFD", char)[0] for char in text.lower())
 
 
+def accent_variants() -> dict[str, str]:
+    """For each unaccented letter, the letters that fold to it ("e": "eéèêë…")."""
+    variants: dict[str, str] = {}
+    for code in range(0x00C0, 0x0250):
+        char = chr(code)
+        base = fold(char)
+        if base.isascii() and base.isalpha() and char.islower():
+            variants[base] = variants.get(base, base) + char
+    return variants
+
+
+ACCENT_VARIANTS = accent_variants()
+
+
+def accent_insensitive(stem: str) -> str:
+    return "".join(f"[{ACCENT_VARIANTS[char]}]" if char in ACCENT_VARIANTS else re.escape(char) for char in stem)
+
+
 def term_pattern(terms: list[str]) -> re.Pattern | None:
-    """Words starting like a query term, so "réunion" also marks "réunions" (a light stemming)."""
+    """Words starting like a query term, whatever their case and accents, so "reunion" also marks
+    "Réunions" (a light stemming). It runs on the text itself: folding a whole document first
+    cost more than the rest of the search."""
     stems = []
     for term in terms:
         folded = fold(term)
         if len(folded) < 2:
             continue
-        stems.append(re.escape(folded[: max(4, len(folded) - 2)] if len(folded) > 4 else folded))
+        stems.append(folded[: max(4, len(folded) - 2)] if len(folded) > 4 else folded)
     if not stems:
         return None
-    return re.compile(r"\b(?:" + "|".join(sorted(stems, key=len, reverse=True)) + r")\w*")
+    alternatives = "|".join(accent_insensitive(stem) for stem in sorted(set(stems), key=len, reverse=True))
+    return re.compile(r"\b(?:" + alternatives + r")\w*", re.IGNORECASE)
 
 
 def passage(text: str, terms: list[str]) -> tuple[SafeString, int | None]:
@@ -602,8 +639,7 @@ def passage(text: str, terms: list[str]) -> tuple[SafeString, int | None]:
     if not text:
         return mark_safe(""), None
     pattern = term_pattern(terms)
-    folded = fold(text)
-    match = pattern.search(folded) if pattern else None
+    match = pattern.search(text) if pattern else None
     centre = match.start() if match else 0
     page_number = text.count("\f", 0, centre) + 1
     page_start = text.rfind("\f", 0, centre) + 1
@@ -617,7 +653,7 @@ def passage(text: str, terms: list[str]) -> tuple[SafeString, int | None]:
         end = text.rfind(" ", centre, end) if text.rfind(" ", centre, end) > centre else end
     pieces, position = [], start
     if pattern:
-        for found in pattern.finditer(folded, start, end):
+        for found in pattern.finditer(text, start, end):
             pieces.append(escape(text[position : found.start()]))
             pieces.append(f"<mark>{escape(text[found.start() : found.end()])}</mark>")
             position = found.end()
