@@ -173,6 +173,7 @@ class Source:
         self.user = user
         self.filters = filters
         self.total: int | None = None  # once counted (by ``facets``)
+        self.first: list | None = None  # its first results, when the engine returned them with the counts
 
     def applies(self, ignore: str = "") -> bool:
         kind = None if ignore == "kind" else self.filters.kind
@@ -198,6 +199,12 @@ class Source:
 
     def queryset(self, ignore: str = ""):
         raise NotImplementedError
+
+    def results_up_to(self, results, stop: int) -> Iterable:
+        """The first ``stop`` results: those the facet request brought, unless it brought fewer."""
+        if self.first is not None and len(self.first) >= min(stop, self.total or 0):
+            return self.first[:stop]
+        return results[:stop]
 
     def search(self, query: str, ignore: str = "", order_by_relevance: bool = True):
         queryset = self.queryset(ignore)
@@ -474,7 +481,7 @@ class MergedResults:
         hits: list[Hit] = []
         for source, results in self.results.items():
             if self.counts[source]:
-                hits += hits_of(source, results[:stop], self.terms)
+                hits += hits_of(source, source.results_up_to(results, stop), self.terms)
         if self.order_by_relevance:
             pattern = term_pattern(self.terms)
             for hit in hits:
@@ -527,13 +534,21 @@ class FacetValue:
 FACETS = ("kind", "group", "year", "file_type", "site")
 
 
-def facets(user, filters: Filters, query: str, sources: list[Source] | None = None) -> dict[str, list[FacetValue]]:
+def facets(
+    user,
+    filters: Filters,
+    query: str,
+    sources: list[Source] | None = None,
+    first: int = 0,
+    order_by_relevance: bool = True,
+) -> dict[str, list[FacetValue]]:
     """Counts per value, each computed with every other filter applied (drill-down facets).
 
     Per source, one engine request counts every facet whose filter is not set (they share
-    the query of the results, whose number it records as ``source.total`` for the
-    paginator), and one more each facet whose filter is set (its query leaves that filter
-    out, so the other values of the facet still show).
+    the query of the results: it records their number as ``source.total`` and, on the
+    engines, the ``first`` results as ``source.first`` for the page of results), and one
+    more each facet whose filter is set (its query leaves that filter out, so the other
+    values of the facet still show).
     """
     groups = listed_groups(user)
     tally: dict[str, dict] = {name: defaultdict(int) for name in FACETS}
@@ -544,12 +559,14 @@ def facets(user, filters: Filters, query: str, sources: list[Source] | None = No
             if not names or not source.applies(ignore=ignore):
                 continue
             specs = {name: spec for name in names if (spec := source.facet_spec(name, groups)) is not None}
-            results = source.search(query, ignore=ignore, order_by_relevance=False)
-            total, counts = facet_counts(results, specs)
-            if not ignore:
-                source.total = total
+            if ignore:
+                found = facet_counts(source.search(query, ignore=ignore, order_by_relevance=False), specs)
+            else:
+                found = facet_counts(source.search(query, order_by_relevance=order_by_relevance), specs, first)
+                source.total, source.first = found.total, found.first
             for name in names:
-                for value, count in source.facet_values(name, total, counts.get(name, {}), groups).items():
+                counts = source.facet_values(name, found.total, found.counts.get(name, {}), groups)
+                for value, count in counts.items():
                     tally[name][value] += count
     values = {
         "kind": [

@@ -69,18 +69,22 @@ def search_page(request):
         if not query:
             context["recent"] = search.recent_content(request.user)
             return render(request, "search/search.html", context)
-        sources = search.sources_for(request.user, filters)
-        facets = search.facets(request.user, filters, query, sources)
-        results = search.MergedResults(
-            [source for source in sources if source.applies()], query, order_by_relevance=order == "relevance"
-        )
-        paginator = Paginator(results, search.RESULTS_PER_PAGE)
         try:
             page_number = int(request.GET.get("page", 1))
-            if page_number > search.MAX_PAGE:
-                raise InvalidPage
+        except ValueError as error:
+            raise Http404(_("This page of results does not exist.")) from error
+        if not 1 <= page_number <= search.MAX_PAGE:
+            raise Http404(_("This page of results does not exist."))
+        by_relevance = order == "relevance"
+        sources = search.sources_for(request.user, filters)
+        facets = search.facets(
+            request.user, filters, query, sources, page_number * search.RESULTS_PER_PAGE, by_relevance
+        )
+        results = search.MergedResults([source for source in sources if source.applies()], query, by_relevance)
+        paginator = Paginator(results, search.RESULTS_PER_PAGE)
+        try:
             page_obj = paginator.page(page_number)
-        except (ValueError, InvalidPage) as error:
+        except InvalidPage as error:
             raise Http404(_("This page of results does not exist.")) from error
         context |= {
             "page_obj": page_obj,

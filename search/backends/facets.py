@@ -45,13 +45,27 @@ class Years:
 FacetSpec = Terms | Prefixes | Years
 
 
-def facet_counts(results, specs: dict[str, FacetSpec]) -> tuple[int, dict[str, dict]]:
-    """The number of results, and for each named spec its counts per value (zero counts left out)."""
+@dataclass
+class FacetCounts:
+    """The number of results, the counts per value of each named spec, and the first results if asked."""
+
+    total: int
+    counts: dict[str, dict]
+    first: list | None = None
+
+
+def facet_counts(results, specs: dict[str, FacetSpec], first: int = 0) -> FacetCounts:
+    """Count the results per value of each spec (zero counts left out).
+
+    ``first``: the engines also return that many results in the same request (in the
+    results' order), so a search page asks each index once; the database backends
+    don't (their ranked query is another query anyway) and leave ``first`` to None.
+    """
     if hasattr(results, "facet_counts"):
-        return results.facet_counts(specs)
+        return results.facet_counts(specs, first)
     fields = sorted({spec.field for spec in specs.values()})
     if not fields:
-        return results.count(), {}
+        return FacetCounts(results.count(), {})
     for field in fields:
         if results.query_compiler._get_filterable_field(field) is None:
             model = results.query_compiler.queryset.model.__name__
@@ -61,7 +75,7 @@ def facet_counts(results, specs: dict[str, FacetSpec]) -> tuple[int, dict[str, d
     for name, spec in specs.items():
         column = fields.index(spec.field)
         counts[name] = counts_from_values(spec, Counter(row[column] for row in rows))
-    return len(rows), counts
+    return FacetCounts(len(rows), counts)
 
 
 def counts_from_values(spec: FacetSpec, by_value: dict) -> dict:
@@ -82,21 +96,27 @@ def counts_from_values(spec: FacetSpec, by_value: dict) -> dict:
 
 
 class EngineFacetCountsMixin:
-    """For Elasticsearch/OpenSearch results: all facets and the total in one ``size: 0`` request."""
+    """For Elasticsearch/OpenSearch results: the total, every facet and the first results in one request."""
 
-    def facet_counts(self, specs: dict[str, FacetSpec]) -> tuple[int, dict[str, dict]]:
+    def facet_counts(self, specs: dict[str, FacetSpec], first: int = 0) -> FacetCounts:
         aggregations = {name: self.aggregation(spec) for name, spec in specs.items()}
-        body = self._get_es_body(for_count=True)
+        body = self._get_es_body(for_count=not first)
         body["track_total_hits"] = True
         aggregations = {name: aggregation for name, aggregation in aggregations.items() if aggregation}
         if aggregations:
             body["aggregations"] = aggregations
-        index = self.backend.get_index_for_model(self.query_compiler.queryset.model).name
-        response = self._backend_do_search(body, index=index, size=0)
+        params = {"index": self.backend.get_index_for_model(self.query_compiler.queryset.model).name, "size": first}
+        if first:
+            params |= {"_source": False, self.fields_param_name: "pk"}
+        response = self._backend_do_search(body, **params)
         total = response["hits"]["total"]
         total = total["value"] if isinstance(total, dict) else total
         found = response.get("aggregations", {})
-        return total, {name: self.counts_from_aggregation(spec, found.get(name)) for name, spec in specs.items()}
+        return FacetCounts(
+            total,
+            {name: self.counts_from_aggregation(spec, found.get(name)) for name, spec in specs.items()},
+            list(self._get_results_from_hits(response["hits"]["hits"])) if first else None,
+        )
 
     def column(self, field_name: str) -> str:
         field = self.query_compiler._get_filterable_field(field_name)

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 from django_q.conf import Conf
 
@@ -36,11 +37,14 @@ class Command(BaseCommand):
                 if importlib.util.find_spec(f"{app_label}.demo"):
                     steps.append((app_label, import_string(f"{app_label}.demo.seed")))
         # A batch: background jobs (index updates, extraction…) run inline rather than queue by thousands.
+        # What seeding publishes is the network's past, not news: its notifications are recorded as
+        # delivered, not mailed to the demo's addresses (nor printed by the console backend).
         sync, Conf.SYNC = Conf.SYNC, True
         try:
-            with transaction.atomic():
-                ensure_home_page()
-                run_steps(ctx, steps)
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                with transaction.atomic():
+                    ensure_home_page()
+                    run_steps(ctx, steps)
         finally:
             Conf.SYNC = sync
         self.stdout.write(self.style.SUCCESS("Demo network ready."))
