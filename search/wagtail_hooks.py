@@ -1,11 +1,17 @@
-"""Admin: the searches that found nothing, under Reports, for editors to fill the gaps."""
+"""Admin, under Reports: the searches that found nothing, and the text extraction of the document archive."""
 
-from django.urls import reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from search.admin_views import (
+    DocumentExtractionReportView,
+    retry_extraction,
+    retry_failed_extractions,
+    user_may_change_documents,
+)
 from search.models import UnansweredQuery
 
 
@@ -38,4 +44,31 @@ class UnansweredQueriesMenuItem(MenuItem):
 def unanswered_queries_menu_item():
     return UnansweredQueriesMenuItem(
         _("Searches without results"), reverse(unanswered_queries.get_url_name("index")), icon_name="search", order=900
+    )
+
+
+class DocumentExtractionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_may_change_documents(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_document_extraction_urls():
+    urls = [
+        path("", DocumentExtractionReportView.as_view(), name="document_extraction"),
+        path("results/", DocumentExtractionReportView.as_view(results_only=True), name="document_extraction_results"),
+        path("<int:document_id>/extract-again/", retry_extraction, name="document_extraction_retry"),
+        path("failed/extract-again/", retry_failed_extractions, name="document_extraction_retry_failed"),
+    ]
+    return [path("reports/document-extraction/", include((urls, "search_admin"), namespace="search_admin"))]
+
+
+@hooks.register("register_reports_menu_item")
+def document_extraction_menu_item():
+    return DocumentExtractionMenuItem(
+        _("Document text extraction"),
+        reverse("search_admin:document_extraction"),
+        name="document-extraction",
+        icon_name="doc-full-inverse",
+        order=910,
     )
