@@ -118,8 +118,11 @@ def test_engine_down_pages_render_search_answers_503_and_updates_wait_for_it(
     assert failed >= 1  # the index update failed and stays queued
 
     engine.start()
-    time.sleep(1.2)  # the broker presents unacknowledged tasks again after `retry` seconds
-    done, failed = drain_queue()
+    # The broker presents unacknowledged tasks again after `retry` seconds (later on a loaded machine).
+    deadline, done, failed = time.monotonic() + 15, 0, 0
+    while not done and time.monotonic() < deadline:
+        time.sleep(0.5)
+        done, failed = drain_queue()
     assert failed == 0 and done >= 1
     get_search_backend().es.indices.refresh()
     response = client.get("/recherche/", {"q": "cytométrie"})
