@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEBIAN_TEST_PACKAGES := chromium poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng gettext
+DEBIAN_TEST_PACKAGES := chromium poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng gettext openjdk-17-jre-headless
 DEBIAN_RUN_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng
 
 .PHONY: run test test-search-es lint check bench bench-postgres messages system-packages system-test-packages clean

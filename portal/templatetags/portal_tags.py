@@ -1,4 +1,7 @@
+from datetime import date, datetime
+
 from django import template
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from portal.menu import registered_links
@@ -63,3 +66,18 @@ def accessible_widget(bound_field):
 def is_editor_filter(user) -> bool:
     """Whether to show the Wagtail user bar: asking Wagtail costs two permission queries per page."""
     return is_editor(user)
+
+
+@register.filter(name="iso_datetime")
+def iso_datetime(value) -> str:
+    """A date or datetime for a <time datetime> attribute: ISO 8601 in the current time zone, to the second.
+
+    Django's "c" date format writes microseconds, and HTML allows at most three digits of a second.
+    """
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""
