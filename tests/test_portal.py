@@ -154,6 +154,16 @@ def test_scheduled_publishing_runs_from_the_django_q_schedule(home_page):
     assert Page.objects.get(pk=page.pk).live
 
 
+def test_french_titles_make_ascii_slugs(client, home_page, make_user):
+    page = home_page.add_child(instance=StandardPage(title="Réunion d'équipe à Besançon"))
+    assert page.slug == "reunion-dequipe-a-besancon"
+    assert page.url == "/reunion-dequipe-a-besancon/"
+    # The admin's slug field (filled from the title as the editor types) transliterates too.
+    client.force_login(make_user("admin", is_superuser=True, is_staff=True))
+    html = client.get(reverse("wagtailadmin_pages:add", args=["home", "standardpage", home_page.pk])).content.decode()
+    assert "w-slug#urlify" in html and "data-w-slug-allow-unicode-value" not in html
+
+
 def test_standard_page_renders_with_breadcrumbs(client, standard_page):
     html = client.get(standard_page.url).content.decode()
     assert "<h1>Accessibilité</h1>" in html

@@ -188,6 +188,8 @@ SITE_ID = 1
 WAGTAIL_SITE_NAME = env("SITE_NAME", default="Réseau des plateformes")
 WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# French titles make ASCII slugs ("Réunion d'équipe" → reunion-dequipe): URLs stay readable when copied.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAILDOCS_EXTENSIONS = [
