@@ -4,6 +4,7 @@ The database is a throwaway SQLite file unless BENCH_DATABASE_URL is set (a Post
 database that may be emptied, created when missing; `make bench-postgres` uses
 postgres://postgres@127.0.0.1:5432/bench and writes docs/benchmarks-postgresql.md).
 Scales: BENCH_SCALES (default "1 10") so that query counts can be compared as the data grows ten times.
+BENCH_REUSE=1 keeps the database of an earlier run (seeded and topped up) to measure again.
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ def main() -> int:
             "BENCH_SCALE": str(scale),
             "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
         }
-        reset_database(database)
         print(f"== scale {scale}: {database}", flush=True)
+        if not os.environ.get("BENCH_REUSE"):
+            reset_database(database)
         subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run(
-            [sys.executable, "manage.py", "seed_demo", "--scale", str(scale)],
+            [sys.executable, "manage.py", "seed_demo", "--scale", str(scale), "--if-empty"],
             cwd=ROOT,
             env={**env, "Q_SYNC": "1"},
             check=True,

@@ -4,15 +4,17 @@ Wagtail's ``results.facet(field)`` sends one request per field, and on Elasticse
 and OpenSearch returns only the ten most frequent values, so the portal used to count
 the other values one filtered query each (a group facet of twenty groups was twenty
 requests). ``facet_counts(results, specs)`` asks the engine once, with one
-aggregation per facet; on the database backends it reads the faceted columns of
-every match in one query (each ``GROUP BY`` would evaluate the full-text match again).
+aggregation per facet; on the database backends it runs one ``GROUP BY`` of every
+faceted key at once (a query per facet would evaluate the full-text match again each time).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count, F
+from django.db.models.functions import ExtractYear, Substr
 from django.utils import timezone
 from modelsearch.backends.base import FilterFieldError
 
@@ -63,35 +65,45 @@ def facet_counts(results, specs: dict[str, FacetSpec], first: int = 0) -> FacetC
     """
     if hasattr(results, "facet_counts"):
         return results.facet_counts(specs, first)
-    fields = sorted({spec.field for spec in specs.values()})
-    if not fields:
-        return FacetCounts(results.count(), {})
-    for field in fields:
-        if results.query_compiler._get_filterable_field(field) is None:
+    for spec in specs.values():
+        if results.query_compiler._get_filterable_field(spec.field) is None:
             model = results.query_compiler.queryset.model.__name__
-            raise FilterFieldError(f'Add index.FilterField("{field}") to {model} to facet on it.', field)
-    rows = list(results.get_queryset().order_by().values_list(*fields))
-    counts = {}
+            raise FilterFieldError(f'Add index.FilterField("{spec.field}") to {model} to facet on it.', spec.field)
+    keys = grouping_keys(specs)
+    if not keys:
+        return FacetCounts(results.count(), {})
+    rows = list(results.get_queryset().order_by().values(**keys).annotate(_count=Count("pk")))
+    counts = {name: counts_from_rows(name, spec, rows) for name, spec in specs.items()}
+    return FacetCounts(sum(row["_count"] for row in rows), counts)
+
+
+def grouping_keys(specs: dict[str, FacetSpec]) -> dict:
+    """One SQL expression per facet bucket key: a field, its year, or its first characters."""
+    keys: dict = {}
     for name, spec in specs.items():
-        column = fields.index(spec.field)
-        counts[name] = counts_from_values(spec, Counter(row[column] for row in rows))
-    return FacetCounts(len(rows), counts)
-
-
-def counts_from_values(spec: FacetSpec, by_value: dict) -> dict:
-    """Fold a database ``GROUP BY`` (one row per distinct value) into the spec's buckets."""
-    counts: dict = defaultdict(int)
-    for value, count in by_value.items():
-        if value is None or not count:
-            continue
         if isinstance(spec, Terms):
-            counts[value] += count
+            keys[f"_{name}"] = F(spec.field)
         elif isinstance(spec, Years):
-            counts[timezone.localtime(value).year] += count
+            keys[f"_{name}"] = ExtractYear(spec.field, tzinfo=timezone.get_current_timezone())
         else:
-            for prefix in spec.prefixes:
-                if value.startswith(prefix):
-                    counts[prefix] += count
+            for length in sorted({len(prefix) for prefix in spec.prefixes}):
+                keys[f"_{name}_{length}"] = Substr(spec.field, 1, length)
+    return keys
+
+
+def counts_from_rows(name: str, spec: FacetSpec, rows: list[dict]) -> dict:
+    """Sum the ``GROUP BY`` rows (one per combination of keys) into the spec's buckets."""
+    counts: dict = defaultdict(int)
+    if isinstance(spec, Prefixes):
+        wanted = set(spec.prefixes)
+        for row in rows:
+            for length in {len(prefix) for prefix in wanted}:
+                if row[f"_{name}_{length}"] in wanted:
+                    counts[row[f"_{name}_{length}"]] += row["_count"]
+    else:
+        for row in rows:
+            if row[f"_{name}"] is not None:
+                counts[row[f"_{name}"]] += row["_count"]
     return dict(counts)
 
 
