@@ -50,6 +50,7 @@ def run(bench):
         f"the issue's volumes: {PAGES}, {DOCUMENTS}, {PEOPLE})"
     )
     reindex(bench, "database")
+    analyze_tables()  # the reindex rewrote every index entry
     for query in QUERIES[:3]:
         bench.measure_get(
             f"search “{query}”, database ({connection.vendor}), member",
