@@ -313,5 +313,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": env("WAGTAIL_LOG_LEVEL", default="WARNING")},
         "django-q": {"level": env("Q_LOG_LEVEL", default="WARNING")},
+        # The engine clients log every request at INFO: a reindex would print thousands of lines.
+        "opensearch": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},
     },
 }
