@@ -6,9 +6,6 @@ failures first, and send a document (or every failed one) back to the extraction
 
 from __future__ import annotations
 
-import logging
-from collections import defaultdict
-
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -28,8 +25,6 @@ from wagtail.permissions import policy_registry
 
 from search import services
 from search.models import Document
-
-logger = logging.getLogger(__name__)
 
 Status = Document.ExtractionStatus
 CHANGE_PERMISSION = "search.change_document"
@@ -201,24 +196,15 @@ def _next_url(request) -> str:
     return reverse("search_admin:document_extraction")
 
 
-def _queue_unreachable(error: Exception) -> None:
-    logger.exception("The task queue could not take an extraction", exc_info=error)
-
-
 @require_POST
 def retry_extraction(request, document_id: int):
     """Send one document back to the extraction queue; its previous state comes back if the queue is down."""
     document = get_object_or_404(Document.objects.defer("extracted_text").select_related("collection"), pk=document_id)
     if not user_may_change_document(request.user, document):
         raise PermissionDenied
-    previous = {"extraction_status": document.extraction_status, "extraction_error": document.extraction_error}
-    # Committed before the job is queued: a worker that picks it up at once must find it pending.
-    Document.objects.filter(pk=document.pk).update(extraction_status=Status.PENDING, extraction_error="")
     try:
-        services.enqueue_extraction(document.pk)
-    except Exception as error:  # Redis or the database behind the queue: the editor gets a message, not a 500
-        _queue_unreachable(error)
-        Document.objects.filter(pk=document.pk, extraction_status=Status.PENDING).update(**previous)
+        services.extract_again(Document.objects.filter(pk=document.pk))
+    except services.QueueUnavailable:
         messages.error(
             request,
             _(
@@ -238,31 +224,13 @@ def retry_extraction(request, document_id: int):
 
 @require_POST
 def retry_failed_extractions(request):
-    """Send every failed document the user may change back to the queue, in one update and one job each."""
+    """Send every failed document the user may change back to the queue, one job each."""
     if not user_may_change_documents(request.user):
         raise PermissionDenied
     failed = documents_user_may_change(request.user).filter(extraction_status=Status.FAILED)
-    rows = list(failed.order_by("pk").values_list("pk", "extraction_error"))
-    if not rows:
-        messages.info(request, _("No document has a failed extraction."))
-        return redirect(_next_url(request))
-    Document.objects.filter(pk__in=[pk for pk, _error in rows]).update(
-        extraction_status=Status.PENDING, extraction_error=""
-    )
-    queued = 0
     try:
-        for pk, _error in rows:
-            services.enqueue_extraction(pk)
-            queued += 1
-    except Exception as error:  # the queue went away: the documents not queued keep their failure and reason
-        _queue_unreachable(error)
-        by_reason = defaultdict(list)
-        for pk, reason in rows[queued:]:
-            by_reason[reason].append(pk)
-        for reason, pks in by_reason.items():
-            Document.objects.filter(pk__in=pks, extraction_status=Status.PENDING).update(
-                extraction_status=Status.FAILED, extraction_error=reason
-            )
+        queued = services.extract_again(failed)
+    except services.QueueUnavailable as unavailable:
         messages.error(
             request,
             ngettext(
@@ -270,10 +238,13 @@ def retry_failed_extractions(request):
                 "the others keep their status. Try again later.",
                 "The task queue cannot be reached: %(queued)s of %(total)s failed extractions were queued; "
                 "the others keep their status. Try again later.",
-                len(rows),
+                unavailable.total,
             )
-            % {"queued": queued, "total": len(rows)},
+            % {"queued": unavailable.queued, "total": unavailable.total},
         )
+        return redirect(_next_url(request))
+    if not queued:
+        messages.info(request, _("No document has a failed extraction."))
     else:
         messages.success(
             request,

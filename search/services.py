@@ -80,6 +80,40 @@ def enqueue_extraction(document_id: int) -> None:
     async_task("search.services.extract_if_pending", document_id, task_name=f"extract-document-{document_id}")
 
 
+class QueueUnavailable(Exception):
+    """The task queue refused a job: ``queued`` of ``total`` documents went in, the others kept their state."""
+
+    def __init__(self, queued: int, total: int):
+        super().__init__(f"{queued} of {total} extractions queued")
+        self.queued, self.total = queued, total
+
+
+def extract_again(documents) -> int:
+    """Send these documents back to the extraction queue; returns how many were queued.
+
+    They are set pending before their jobs are queued (a worker that takes one at once must find
+    it pending); if the queue goes away, those it did not take get their status and reason back.
+    """
+    rows = list(documents.order_by("pk").values_list("pk", "extraction_status", "extraction_error"))
+    pending = Document.ExtractionStatus.PENDING
+    Document.objects.filter(pk__in=[pk for pk, _status, _reason in rows]).update(
+        extraction_status=pending, extraction_error=""
+    )
+    queued = 0
+    try:
+        for pk, _status, _reason in rows:
+            enqueue_extraction(pk)
+            queued += 1
+    except Exception as error:  # Redis or the database behind the queue
+        logger.exception("The task queue could not take an extraction")
+        for pk, status, reason in rows[queued:]:
+            Document.objects.filter(pk=pk, extraction_status=pending).update(
+                extraction_status=status, extraction_error=reason
+            )
+        raise QueueUnavailable(queued, len(rows)) from error
+    return queued
+
+
 def extract_if_pending(document_id: int) -> None:
     """The worker's task: skipped when the text was already read since the upload (by the demo, or a rerun)."""
     if Document.objects.filter(pk=document_id, extraction_status=Document.ExtractionStatus.PENDING).exists():
