@@ -66,15 +66,22 @@ def facet_counts(results, specs: dict[str, FacetSpec], first: int = 0) -> FacetC
     if hasattr(results, "facet_counts"):
         return results.facet_counts(specs, first)
     for spec in specs.values():
-        if results.query_compiler._get_filterable_field(spec.field) is None:
-            model = results.query_compiler.queryset.model.__name__
-            raise FilterFieldError(f'Add index.FilterField("{spec.field}") to {model} to facet on it.', spec.field)
+        filterable_field(results.query_compiler, spec.field)
     keys = grouping_keys(specs)
     if not keys:
         return FacetCounts(results.count(), {})
     rows = list(results.get_queryset().order_by().values(**keys).annotate(_count=Count("pk")))
     counts = {name: counts_from_rows(name, spec, rows) for name, spec in specs.items()}
     return FacetCounts(sum(row["_count"] for row in rows), counts)
+
+
+def filterable_field(query_compiler, field_name: str):
+    """The index's filter field of that name: facets count only what the engine can filter on."""
+    field = query_compiler._get_filterable_field(field_name)
+    if field is None:
+        model = query_compiler.queryset.model.__name__
+        raise FilterFieldError(f'Add index.FilterField("{field_name}") to {model} to facet on it.', field_name)
+    return field
 
 
 def grouping_keys(specs: dict[str, FacetSpec]) -> dict:
@@ -111,10 +118,9 @@ class EngineFacetCountsMixin:
     """For Elasticsearch/OpenSearch results: the total, every facet and the first results in one request."""
 
     def facet_counts(self, specs: dict[str, FacetSpec], first: int = 0) -> FacetCounts:
-        aggregations = {name: self.aggregation(spec) for name, spec in specs.items()}
+        aggregations = {name: aggregation for name, spec in specs.items() if (aggregation := self.aggregation(spec))}
         body = self._get_es_body(for_count=not first)
         body["track_total_hits"] = True
-        aggregations = {name: aggregation for name, aggregation in aggregations.items() if aggregation}
         if aggregations:
             body["aggregations"] = aggregations
         params = {"index": self.backend.get_index_for_model(self.query_compiler.queryset.model).name, "size": first}
@@ -131,11 +137,7 @@ class EngineFacetCountsMixin:
         )
 
     def column(self, field_name: str) -> str:
-        field = self.query_compiler._get_filterable_field(field_name)
-        if field is None:
-            model = self.query_compiler.queryset.model.__name__
-            raise FilterFieldError(f'Add index.FilterField("{field_name}") to {model} to facet on it.', field_name)
-        return self.query_compiler.mapping.get_field_column_name(field)
+        return self.query_compiler.mapping.get_field_column_name(filterable_field(self.query_compiler, field_name))
 
     def aggregation(self, spec: FacetSpec) -> dict | None:
         column = self.column(spec.field)
