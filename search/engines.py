@@ -51,7 +51,7 @@ POSTGRES_SEARCH_CONFIG = "french_unaccent"
 def search_backends(search_url: str = "", index_prefix: str = "", timeout: int = 5) -> dict:
     scheme, _, address = search_url.partition("+")
     if not search_url or scheme in {"database", "database://"}:
-        return {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": POSTGRES_SEARCH_CONFIG}}
+        return {"default": {"BACKEND": "search.backends.database", "SEARCH_CONFIG": POSTGRES_SEARCH_CONFIG}}
     if scheme not in ENGINE_BACKENDS or not address:
         raise ValueError(
             f"SEARCH_URL must start with one of {', '.join(sorted(ENGINE_BACKENDS))} followed by '+http(s)://', "
