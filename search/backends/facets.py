@@ -6,15 +6,21 @@ the other values one filtered query each (a group facet of twenty groups was twe
 requests). ``facet_counts(results, specs)`` asks the engine once, with one
 aggregation per facet; on the database backends it runs one ``GROUP BY`` of every
 faceted key at once (a query per facet would evaluate the full-text match again each time).
+
+A search page asks several indexes (pages, documents, people, and again without a chosen
+filter for drill-down): a ``FacetBatch`` sends the engines' requests together, each on a
+thread of its own, so the page waits for the slowest rather than for the sum.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from django.db.models import Count, F
+from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import ExtractYear, Substr
+from django.db.models.lookups import In
 from django.utils import timezone
 from modelsearch.backends.base import FilterFieldError
 
@@ -24,9 +30,10 @@ ENGINE_TERMS_SIZE = 10_000
 
 @dataclass(frozen=True)
 class Terms:
-    """Results per value of a filter field."""
+    """Results per value of a filter field (``values``: the only values to count, when known)."""
 
     field: str
+    values: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,51 @@ class FacetCounts:
     first: list | None = None
 
 
+@dataclass
+class FacetRequest:
+    """Search results to count per value of each spec, and how many of the first results to bring."""
+
+    results: object
+    specs: dict[str, FacetSpec]
+    first: int = 0
+
+
+# Engine requests wait on the network: a few threads send a page's requests at once.
+ENGINE_REQUESTS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search-facets")
+
+
+class FacetBatch:
+    """Facet requests of one search page. An engine request leaves on a thread as soon as it is
+    added, while the next source is prepared; ``counts()`` reads the answers as they come (loading
+    their first results from the database in this thread) and runs the database ones in turn."""
+
+    def __init__(self):
+        self.requests: list[FacetRequest] = []
+        self.sent: dict[Future, int] = {}
+
+    def add(self, request: FacetRequest) -> None:
+        if is_engine_results(request.results):
+            body, params = request.results.facet_request(request.specs, request.first)
+            self.sent[ENGINE_REQUESTS.submit(request.results.send, body, params)] = len(self.requests)
+        self.requests.append(request)
+
+    def counts(self) -> list[FacetCounts]:
+        found: dict[int, FacetCounts] = {}
+        for answered in as_completed(self.sent):
+            request = self.requests[self.sent[answered]]
+            found[self.sent[answered]] = request.results.read_facet_response(
+                answered.result(), request.specs, request.first
+            )
+        for position, request in enumerate(self.requests):
+            if position not in found:
+                found[position] = facet_counts(request.results, request.specs, request.first)
+        return [found[position] for position in range(len(self.requests))]
+
+
+def is_engine_results(results) -> bool:
+    return isinstance(results, EngineFacetCountsMixin)
+
+
 def facet_counts(results, specs: dict[str, FacetSpec], first: int = 0) -> FacetCounts:
     """Count the results per value of each spec (zero counts left out).
 
@@ -63,8 +115,8 @@ def facet_counts(results, specs: dict[str, FacetSpec], first: int = 0) -> FacetC
     results' order), so a search page asks each index once; the database backends
     don't (their ranked query is another query anyway) and leave ``first`` to None.
     """
-    if hasattr(results, "facet_counts"):
-        return results.facet_counts(specs, first)
+    if is_engine_results(results):
+        return results.read_facet_response(results.send(*results.facet_request(specs, first)), specs, first)
     for spec in specs.values():
         filterable_field(results.query_compiler, spec.field)
     keys = grouping_keys(specs)
@@ -93,19 +145,29 @@ def grouping_keys(specs: dict[str, FacetSpec]) -> dict:
         elif isinstance(spec, Years):
             keys[f"_{name}"] = ExtractYear(spec.field, tzinfo=timezone.get_current_timezone())
         else:
-            for length in sorted({len(prefix) for prefix in spec.prefixes}):
-                keys[f"_{name}_{length}"] = Substr(spec.field, 1, length)
+            # Only the prefixes asked for are keys: a page outside every group groups with the others
+            # under NULL, instead of each page at a group's depth being a group of its own.
+            for length, prefixes in prefixes_by_length(spec.prefixes).items():
+                start = Substr(spec.field, 1, length)
+                keys[f"_{name}_{length}"] = Case(When(In(start, prefixes), then=start), default=Value(None))
     return keys
+
+
+def prefixes_by_length(prefixes: tuple[str, ...]) -> dict[int, list[str]]:
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for prefix in sorted(set(prefixes)):
+        by_length[len(prefix)].append(prefix)
+    return dict(by_length)
 
 
 def counts_from_rows(name: str, spec: FacetSpec, rows: list[dict]) -> dict:
     """Sum the ``GROUP BY`` rows (one per combination of keys) into the spec's buckets."""
     counts: dict = defaultdict(int)
     if isinstance(spec, Prefixes):
-        wanted = set(spec.prefixes)
+        lengths = prefixes_by_length(spec.prefixes)
         for row in rows:
-            for length in {len(prefix) for prefix in wanted}:
-                if row[f"_{name}_{length}"] in wanted:
+            for length in lengths:
+                if row[f"_{name}_{length}"] is not None:
                     counts[row[f"_{name}_{length}"]] += row["_count"]
     else:
         for row in rows:
@@ -117,7 +179,8 @@ def counts_from_rows(name: str, spec: FacetSpec, rows: list[dict]) -> dict:
 class EngineFacetCountsMixin:
     """For Elasticsearch/OpenSearch results: the total, every facet and the first results in one request."""
 
-    def facet_counts(self, specs: dict[str, FacetSpec], first: int = 0) -> FacetCounts:
+    def facet_request(self, specs: dict[str, FacetSpec], first: int = 0) -> tuple[dict, dict]:
+        """The body and parameters of the request (built in the request's thread: time zone, settings)."""
         aggregations = {name: aggregation for name, spec in specs.items() if (aggregation := self.aggregation(spec))}
         body = self._get_es_body(for_count=not first)
         body["track_total_hits"] = True
@@ -126,7 +189,13 @@ class EngineFacetCountsMixin:
         params = {"index": self.backend.get_index_for_model(self.query_compiler.queryset.model).name, "size": first}
         if first:
             params |= {"_source": False, self.fields_param_name: "pk"}
-        response = self._backend_do_search(body, **params)
+        return body, params
+
+    def send(self, body: dict, params: dict) -> dict:
+        """The engine's answer: network only, so that it may run on a thread of ``ENGINE_REQUESTS``."""
+        return self._backend_do_search(body, **params)
+
+    def read_facet_response(self, response: dict, specs: dict[str, FacetSpec], first: int = 0) -> FacetCounts:
         total = response["hits"]["total"]
         total = total["value"] if isinstance(total, dict) else total
         found = response.get("aggregations", {})
@@ -141,6 +210,9 @@ class EngineFacetCountsMixin:
 
     def aggregation(self, spec: FacetSpec) -> dict | None:
         column = self.column(spec.field)
+        if isinstance(spec, Terms) and spec.values:
+            # A count per known value is cheaper than collecting every value (osmem: 5 of 10 ms).
+            return {"filters": {"filters": {str(value): {"term": {column: value}} for value in spec.values}}}
         if isinstance(spec, Terms):
             return {"terms": {"field": column, "size": ENGINE_TERMS_SIZE}}
         if isinstance(spec, Years):
@@ -161,6 +233,9 @@ class EngineFacetCountsMixin:
         if not aggregation:
             return {}
         buckets = aggregation["buckets"]
+        if isinstance(spec, Terms) and spec.values:
+            counts = {value: buckets[str(value)]["doc_count"] for value in spec.values}
+            return {value: count for value, count in counts.items() if count}
         if isinstance(spec, Prefixes):
             return {prefix: bucket["doc_count"] for prefix, bucket in buckets.items() if bucket["doc_count"]}
         if isinstance(spec, Years):
