@@ -9,8 +9,10 @@ members also see pages restricted to logged-in users and to groups they belong t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -18,7 +20,7 @@ from django.db.models.functions import Substr
 from django.db.models.lookups import In
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.models import Page, PageManager, PageViewRestriction, get_page_models
 from wagtail.query import PageQuerySet
 from wagtail.signals import post_page_move
 
@@ -104,13 +106,26 @@ class PortalPageQuerySet(PageQuerySet):
         hiding = restrictions_hiding_from(user)
         return queryset.exclude(hidden_subtrees(hiding)) if hiding else queryset
 
-    def searchable_by(self, user) -> PortalPageQuerySet:
-        """The same rule in the terms a search engine can filter on (``path`` prefixes), for ``.search()``."""
-        queryset = self.live()
-        hidden = Q()
+    def searchable_by(self, user, page_types: Sequence[type[Page]] = ()) -> PortalPageQuerySet:
+        """The same rule in the terms a search engine can filter on, for ``.search()``; with
+        ``page_types``, only pages of those types too (as ``.type()``).
+
+        What the reader may not find is one exclusion: drafts, subtrees under a restriction that
+        hides them (``path`` prefixes), pages of other types. The engine then filters on the few
+        pages left out rather than on the many kept, in one clause (osmem at 10,000 pages: 56 → 45 ms).
+        """
+        hidden = Q(live=False)
         for restriction in restrictions_hiding_from(user):
             hidden |= Q(path__startswith=restriction.path)
-        return queryset.exclude(hidden) if hidden else queryset
+        if page_types:
+            hidden |= Q(content_type__in=other_page_type_ids(page_types))
+        return self.exclude(hidden)
+
+
+def other_page_type_ids(page_types: Sequence[type[Page]]) -> list[int]:
+    """Content type ids of every page model that is none of these (nor a subclass of one)."""
+    others = [model for model in get_page_models() if not issubclass(model, tuple(page_types))]
+    return sorted(content_type.pk for content_type in ContentType.objects.get_for_models(*others).values())
 
 
 PortalPageManager = PageManager.from_queryset(PortalPageQuerySet)

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from portal.pages import PortalPageQuerySet
-from search.backends.facets import FacetSpec, Prefixes, Terms, Years, facet_counts
+from search.backends.facets import FacetBatch, FacetRequest, FacetSpec, Prefixes, Terms, Years
 from search.models import Document
 
 MAX_QUERY_LENGTH = getattr(settings, "SEARCH_MAX_QUERY_LENGTH", 200)
@@ -229,24 +229,28 @@ class PageSource(Source):
 
     def facet_spec(self, name, groups):
         if name == "kind":
-            return Terms("content_type_id")
+            return Terms("content_type_id", tuple(sorted(self.content_type_ids().values())))
         if name == "group":
             return Prefixes("path", tuple(group.path for group in groups))
         return Years("first_published_at")
 
     def facet_values(self, name, total, counts, groups):
         if name == "kind":
-            content_types = ContentType.objects.get_for_models(*[kind.model for kind in self.kinds])
-            return {kind.key: counts.get(content_types[kind.model].pk, 0) for kind in self.kinds}
+            content_type_ids = self.content_type_ids()
+            return {kind.key: counts.get(content_type_ids[kind.key], 0) for kind in self.kinds}
         if name == "group":
             return {group.pk: counts.get(group.path, 0) for group in groups}
         return counts
+
+    def content_type_ids(self) -> dict[str, int]:
+        content_types = ContentType.objects.get_for_models(*[kind.model for kind in self.kinds])
+        return {kind.key: content_types[kind.model].pk for kind in self.kinds}
 
     def queryset(self, ignore=""):
         models = [kind.model for kind in self.kinds]
         if self.filters.kind and ignore != "kind":
             models = [self.filters.kind.model]
-        queryset = visible_pages(self.user).type(*models)
+        queryset = visible_pages(self.user, models)
         if self.filters.group and ignore != "group":
             queryset = queryset.filter(path__startswith=self.filters.group.path)
         if self.filters.year and ignore != "year":
@@ -313,14 +317,18 @@ class ProfileSource(Source):
         return self.queryset(ignore).search(search_words(query), operator="or")
 
 
-def visible_pages(user) -> PortalPageQuerySet:
-    """The portal's page rule, evaluated once per request (the facets reuse it many times)."""
-    if user is None or not hasattr(user, "_search_visible_pages"):
-        visible = PortalPageQuerySet(Page).searchable_by(user)
-        if user is None:
-            return visible
-        user._search_visible_pages = visible
-    return user._search_visible_pages
+def visible_pages(user, page_types: list[type[Page]]) -> PortalPageQuerySet:
+    """The portal's page rule for these page types, built once per request (the facets reuse it).
+
+    Results come as specific pages (news, events…) straight from the query that ranks or loads them.
+    """
+    built = getattr(user, "_search_visible_pages", {}) if user is not None else {}
+    key = tuple(page_types)
+    if key not in built:
+        built[key] = PortalPageQuerySet(Page).searchable_by(user, page_types).specific()
+        if user is not None:
+            user._search_visible_pages = built
+    return built[key]
 
 
 def sources_for(user, filters: Filters) -> list[Source]:
@@ -374,8 +382,9 @@ def reranked(hit: Hit, pattern: re.Pattern | None) -> float:
 
 
 def page_hits(results: Iterable[Page], terms: list[str]) -> list[Hit]:
-    positions = {page.pk: position for position, page in enumerate(results)}
-    pages = sorted(Page.objects.filter(pk__in=positions).specific(), key=lambda page: positions[page.pk])
+    """Hits of specific pages, in the order given."""
+    pages = list(results)
+    positions = {page.pk: position for position, page in enumerate(pages)}
     hits = []
     for page in pages:
         kind = kind_of_page(page)
@@ -503,7 +512,7 @@ def recent_content(user, limit: int = RESULTS_PER_PAGE) -> list[Hit]:
         .order_by("-first_published_at")
         .values_list("pk", flat=True)[:limit]
     )
-    hits = page_hits(Page.objects.filter(pk__in=pages), [])
+    hits = page_hits(Page.objects.filter(pk__in=pages).specific(), [])
     hits += document_hits(Document.objects.visible_to(user).order_by("-created_at")[:limit], [])
     hits.sort(key=lambda hit: hit.date or timezone.now(), reverse=True)
     return hits[:limit]
@@ -548,26 +557,33 @@ def facets(
     the query of the results: it records their number as ``source.total`` and, on the
     engines, the ``first`` results as ``source.first`` for the page of results), and one
     more each facet whose filter is set (its query leaves that filter out, so the other
-    values of the facet still show).
+    values of the facet still show). The requests of every source go out together
+    (``FacetBatch``).
     """
     groups = listed_groups(user)
-    tally: dict[str, dict] = {name: defaultdict(int) for name in FACETS}
+    planned: list[tuple[Source, str, list[str]]] = []
+    batch = FacetBatch()
     for source in sources if sources is not None else sources_for(user, filters):
-        requests: dict[str, list[str]] = {"": [name for name in source.facet_names if not filters.is_set(name)]}
-        requests |= {name: [name] for name in source.facet_names if filters.is_set(name)}
-        for ignore, names in requests.items():
+        by_ignored: dict[str, list[str]] = {"": [name for name in source.facet_names if not filters.is_set(name)]}
+        by_ignored |= {name: [name] for name in source.facet_names if filters.is_set(name)}
+        for ignore, names in by_ignored.items():
             if not names or not source.applies(ignore=ignore):
                 continue
             specs = {name: spec for name in names if (spec := source.facet_spec(name, groups)) is not None}
             if ignore:
-                found = facet_counts(source.search(query, ignore=ignore, order_by_relevance=False), specs)
+                request = FacetRequest(source.search(query, ignore=ignore, order_by_relevance=False), specs)
             else:
-                found = facet_counts(source.search(query, order_by_relevance=order_by_relevance), specs, first)
-                source.total, source.first = found.total, found.first
-            for name in names:
-                counts = source.facet_values(name, found.total, found.counts.get(name, {}), groups)
-                for value, count in counts.items():
-                    tally[name][value] += count
+                request = FacetRequest(source.search(query, order_by_relevance=order_by_relevance), specs, first)
+            planned.append((source, ignore, names))
+            batch.add(request)
+    tally: dict[str, dict] = {name: defaultdict(int) for name in FACETS}
+    for (source, ignore, names), found in zip(planned, batch.counts(), strict=True):
+        if not ignore:
+            source.total, source.first = found.total, found.first
+        for name in names:
+            counts = source.facet_values(name, found.total, found.counts.get(name, {}), groups)
+            for value, count in counts.items():
+                tally[name][value] += count
     values = {
         "kind": [
             FacetValue(kind.key, kind.label, tally["kind"][kind.key], filters.kind == kind)
@@ -596,7 +612,7 @@ def listed_groups(user) -> list[Page]:
     kind = kind_by_key("group")
     if kind is None:
         return []
-    return list(PortalPageQuerySet(kind.model).visible_to(user).specific().order_by("title"))
+    return list(PortalPageQuerySet(kind.model).visible_to(user).order_by("title"))
 
 
 def site_values(counts: dict[int, int], filters: Filters) -> list[FacetValue]:
