@@ -11,6 +11,6 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import menu
-        from search import signals  # noqa: F401  (connects the extraction and versioning hooks)
+        from search import signals, visibility  # noqa: F401  (connect the extraction, versioning and cache hooks)
 
         menu.register("search:search", pgettext_lazy("menu", "Search"), order=90)

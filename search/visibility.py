@@ -7,17 +7,40 @@ users who do not satisfy it, exactly as page restrictions do for pages.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.db.models.lookups import StartsWith
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from wagtail.models import Collection, CollectionViewRestriction
 
 from portal.pages import restriction_hides, user_group_ids
 
+COLLECTION_RESTRICTIONS_CACHE_KEY = "search:collection-view-restrictions"
 
-def restriction_hides_from(restriction: CollectionViewRestriction, user) -> bool:
-    """The page rule (``portal.pages.restriction_hides``) applied to a collection's restriction."""
-    user_groups = user_group_ids(user) if user is not None and user.is_authenticated else set()
-    return restriction_hides(
-        restriction.restriction_type, [group.pk for group in restriction.groups.all()], user, user_groups
-    )
+
+@dataclass(frozen=True)
+class CollectionRestriction:
+    """A collection's view restriction as the rule needs it (the collection, not its path, which a move changes)."""
+
+    collection_id: int
+    restriction_type: str
+    group_ids: frozenset[int]
+
+
+def all_collection_restrictions() -> list[CollectionRestriction]:
+    """Every collection view restriction, cached as the page ones are (``portal.pages.all_restrictions``)."""
+    restrictions = cache.get(COLLECTION_RESTRICTIONS_CACHE_KEY)
+    if restrictions is None:
+        restrictions = [
+            CollectionRestriction(r.collection_id, r.restriction_type, frozenset(group.pk for group in r.groups.all()))
+            for r in CollectionViewRestriction.objects.prefetch_related("groups")
+        ]
+        cache.set(COLLECTION_RESTRICTIONS_CACHE_KEY, restrictions, 600)
+    return restrictions
 
 
 def hidden_collection_ids(user) -> set[int]:
@@ -36,15 +59,23 @@ def hidden_collection_ids(user) -> set[int]:
 
 
 def compute_hidden_collection_ids(user) -> set[int]:
-    hidden_paths = [
-        restriction.collection.path
-        for restriction in CollectionViewRestriction.objects.select_related("collection").prefetch_related("groups")
-        if restriction_hides_from(restriction, user)
+    """The page rule (``portal.pages.restriction_hides``) on collection restrictions, then their subtrees."""
+    user_groups = user_group_ids(user) if user is not None and user.is_authenticated else set()
+    hiding = [
+        restriction.collection_id
+        for restriction in all_collection_restrictions()
+        if restriction_hides(restriction.restriction_type, restriction.group_ids, user, user_groups)
     ]
-    if not hidden_paths:
+    if not hiding:
         return set()
-    return {
-        pk
-        for pk, path in Collection.objects.values_list("pk", "path")
-        if any(path.startswith(hidden) for hidden in hidden_paths)
-    }
+    restricted_ancestor = Collection.objects.filter(pk__in=hiding).filter(StartsWith(OuterRef("path"), F("path")))
+    return set(Collection.objects.filter(Exists(restricted_ancestor)).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=CollectionViewRestriction)
+@receiver(post_delete, sender=CollectionViewRestriction)
+@receiver(m2m_changed, sender=CollectionViewRestriction.groups.through)
+def forget_collection_restrictions(**kwargs) -> None:
+    cache.delete(COLLECTION_RESTRICTIONS_CACHE_KEY)
+    # Again once committed: a request may have cached the old state in between.
+    transaction.on_commit(lambda: cache.delete(COLLECTION_RESTRICTIONS_CACHE_KEY))
