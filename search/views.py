@@ -95,15 +95,16 @@ def search_page(request):
             "without_filters_url": query_string(
                 request, kind=None, group=None, year=None, file_type=None, site=None, page=None
             ),
-            "picks": editors_picks(request.user, query) if page_number == 1 else [],
         }
+        promoted = Query.get(query)
+        context["picks"] = editors_picks(request.user, promoted) if page_number == 1 else []
     except search.ENGINE_ERRORS:
         logger.exception("Search engine unavailable")
         return render(request, "search/unavailable.html", {"query": query}, status=503)
     if paginator.count == 0:
         record_unanswered_query(query)
     else:
-        Query.get(query).add_hit()
+        promoted.add_hit()
     return render(request, "search/search.html", context)
 
 
@@ -137,9 +138,9 @@ def facet_groups(request, facets: dict) -> list[dict]:
     return groups
 
 
-def editors_picks(user, query: str) -> list:
+def editors_picks(user, query: Query) -> list:
     """Promotions the editors chose for this query, limited to pages the user may see."""
-    promotions = list(Query.get(query).editors_picks.select_related("page").order_by("sort_order"))
+    promotions = list(query.editors_picks.select_related("page").order_by("sort_order"))
     page_ids = [promotion.page_id for promotion in promotions if promotion.page_id]
     visible = set(PortalPageQuerySet(Page).visible_to(user).filter(pk__in=page_ids).values_list("pk", flat=True))
     return [

@@ -21,7 +21,7 @@ def main_menu(context):
     current_path = request.path
     items = []
     sections = PortalPageQuerySet(Page).child_of(site.root_page).in_menu().visible_to(request.user)
-    for page in sections.specific(defer=True):
+    for page in sections:  # titles and URLs are the base page's: no query per page type
         url = page.get_url(request)
         items.append({"title": page.title, "url": url, "active": current_path.startswith(url)})
     for link in registered_links():
