@@ -173,7 +173,7 @@ class Source:
         self.user = user
         self.filters = filters
         self.total: int | None = None  # once counted (by ``facets``)
-        self.first: list | None = None  # its first results, when the engine returned them with the counts
+        self.first: list | None = None  # the keys of its first results, read with the counts
 
     def applies(self, ignore: str = "") -> bool:
         kind = None if ignore == "kind" else self.filters.kind
@@ -201,10 +201,16 @@ class Source:
         raise NotImplementedError
 
     def results_up_to(self, results, stop: int) -> Iterable:
-        """The first ``stop`` results: those the facet request brought, unless it brought fewer."""
+        """The first ``stop`` results: those whose keys the facet request brought, unless it brought fewer."""
         if self.first is not None and len(self.first) >= min(stop, self.total or 0):
-            return self.first[:stop]
+            return self.load(self.first[:stop])
         return results[:stop]
+
+    def load(self, pks: list) -> list:
+        """These results, in this order, read through the source's own rule: an entry the index
+        still holds for something since hidden or deleted is left out."""
+        found = {str(obj.pk): obj for obj in self.queryset().filter(pk__in=pks)}
+        return [found[str(pk)] for pk in pks if str(pk) in found]
 
     def search(self, query: str, ignore: str = "", order_by_relevance: bool = True):
         queryset = self.queryset(ignore)

@@ -228,6 +228,27 @@ def test_each_facet_value_counts_the_results_it_selects(client, corpus, viewer):
             assert [(other.value, other.count) for other in again[name]] == [(v.value, v.count) for v in values]
 
 
+def test_counts_and_results_are_the_same_past_the_ranked_rows_limit(client, corpus, monkeypatch):
+    """The database backends count facets from the ranked rows up to a limit, with a GROUP BY past it."""
+    from search.backends import facets
+
+    client.force_login(corpus["insider"])
+    query = "réseau plateformes comité cytométrie microscope"
+
+    def page(**params):
+        response = search(client, query, **params)
+        counts = {
+            group["name"]: [(v.value, v.count) for v in group["values"]] for group in response.context["facet_groups"]
+        }
+        return response.context["paginator"].count, counts, titles(response)
+
+    ranked, ranked_by_date = page(), page(sort="date")
+    monkeypatch.setattr(facets, "DATABASE_RANKED_ROWS", 1)
+    assert page() == ranked
+    assert page(sort="date") == ranked_by_date
+    assert ranked[0] > 2
+
+
 def test_year_facet_and_date_sort(client, corpus):
     response = search(client, "microscope confocal", sort="date")
     found = titles(response)

@@ -56,7 +56,7 @@ FacetSpec = Terms | Prefixes | Years
 
 @dataclass
 class FacetCounts:
-    """The number of results, the counts per value of each named spec, and the first results if asked."""
+    """The number of results, the counts per value of each named spec, and the first results' keys if asked."""
 
     total: int
     counts: dict[str, dict]
@@ -78,8 +78,8 @@ ENGINE_REQUESTS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search-f
 
 class FacetBatch:
     """Facet requests of one search page. An engine request leaves on a thread as soon as it is
-    added, while the next source is prepared; ``counts()`` reads the answers as they come (loading
-    their first results from the database in this thread) and runs the database ones in turn."""
+    added, while the next source is prepared; ``counts()`` reads the answers as they come and runs
+    the database ones in turn."""
 
     def __init__(self):
         self.requests: list[FacetRequest] = []
@@ -108,23 +108,36 @@ def is_engine_results(results) -> bool:
     return isinstance(results, EngineFacetCountsMixin)
 
 
+# On the database backends the ranked matches come with their facet keys in one query, up to
+# this many; beyond, a ``GROUP BY`` counts them (one more evaluation of the full-text match).
+DATABASE_RANKED_ROWS = 5_000
+
+
 def facet_counts(results, specs: dict[str, FacetSpec], first: int = 0) -> FacetCounts:
     """Count the results per value of each spec (zero counts left out).
 
-    ``first``: the engines also return that many results in the same request (in the
-    results' order), so a search page asks each index once; the database backends
-    don't (their ranked query is another query anyway) and leave ``first`` to None.
+    ``first``: also the primary keys of that many first results (in the results' order), so
+    that a search page asks each index once. The engines return them with the aggregations; the
+    database backends read every match's keys in rank order and count them here, unless there
+    are more than ``DATABASE_RANKED_ROWS`` (then a ``GROUP BY`` counts and the rows give the first).
     """
     if is_engine_results(results):
         return results.read_facet_response(results.send(*results.facet_request(specs, first)), specs, first)
     for spec in specs.values():
         filterable_field(results.query_compiler, spec.field)
     keys = grouping_keys(specs)
+    first_pks = None
+    if first:
+        rows = list(results.get_queryset().values("pk", **keys)[: DATABASE_RANKED_ROWS + 1])
+        first_pks = [row["pk"] for row in rows[:first]]
+        if len(rows) <= DATABASE_RANKED_ROWS:
+            counts = {name: counts_from_rows(name, spec, rows) for name, spec in specs.items()}
+            return FacetCounts(len(rows), counts, first_pks)
     if not keys:
-        return FacetCounts(results.count(), {})
+        return FacetCounts(results.count(), {}, first_pks)
     rows = list(results.get_queryset().order_by().values(**keys).annotate(_count=Count("pk")))
     counts = {name: counts_from_rows(name, spec, rows) for name, spec in specs.items()}
-    return FacetCounts(sum(row["_count"] for row in rows), counts)
+    return FacetCounts(sum(row["_count"] for row in rows), counts, first_pks)
 
 
 def filterable_field(query_compiler, field_name: str):
@@ -161,23 +174,23 @@ def prefixes_by_length(prefixes: tuple[str, ...]) -> dict[int, list[str]]:
 
 
 def counts_from_rows(name: str, spec: FacetSpec, rows: list[dict]) -> dict:
-    """Sum the ``GROUP BY`` rows (one per combination of keys) into the spec's buckets."""
+    """Sum the rows (one per result, or per combination of keys with its ``_count``) into the spec's buckets."""
     counts: dict = defaultdict(int)
     if isinstance(spec, Prefixes):
         lengths = prefixes_by_length(spec.prefixes)
         for row in rows:
             for length in lengths:
                 if row[f"_{name}_{length}"] is not None:
-                    counts[row[f"_{name}_{length}"]] += row["_count"]
+                    counts[row[f"_{name}_{length}"]] += row.get("_count", 1)
     else:
         for row in rows:
             if row[f"_{name}"] is not None:
-                counts[row[f"_{name}"]] += row["_count"]
+                counts[row[f"_{name}"]] += row.get("_count", 1)
     return dict(counts)
 
 
 class EngineFacetCountsMixin:
-    """For Elasticsearch/OpenSearch results: the total, every facet and the first results in one request."""
+    """For Elasticsearch/OpenSearch results: the total, every facet and the first results' keys in one request."""
 
     def facet_request(self, specs: dict[str, FacetSpec], first: int = 0) -> tuple[dict, dict]:
         """The body and parameters of the request (built in the request's thread: time zone, settings)."""
@@ -202,7 +215,7 @@ class EngineFacetCountsMixin:
         return FacetCounts(
             total,
             {name: self.counts_from_aggregation(spec, found.get(name)) for name, spec in specs.items()},
-            list(self._get_results_from_hits(response["hits"]["hits"])) if first else None,
+            [hit["fields"]["pk"][0] for hit in response["hits"]["hits"]] if first else None,
         )
 
     def column(self, field_name: str) -> str:
