@@ -8,8 +8,10 @@ members also see pages restricted to logged-in users and to groups they belong t
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +27,7 @@ from wagtail.query import PageQuerySet
 from wagtail.signals import post_page_move
 
 RESTRICTIONS_CACHE_KEY = "portal:page-view-restrictions"
+LIVE_TREE_CACHE_KEY = "portal:live-tree-version"
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,47 @@ def is_visible_to(page: Page, user) -> bool:
     if not page.live:
         return False
     return not any(page.path.startswith(r.path) for r in restrictions_hiding_from(user))
+
+
+def live_tree_version() -> str:
+    """A token that changes whenever a page is saved, moved or deleted."""
+    version = cache.get(LIVE_TREE_CACHE_KEY)
+    if version is None:
+        cache.add(LIVE_TREE_CACHE_KEY, uuid.uuid4().hex, None)
+        version = cache.get(LIVE_TREE_CACHE_KEY)
+    return version
+
+
+def audience_of(user) -> str:
+    """Readers who see the same pages share this key: the restrictions hiding pages from them."""
+    paths = ",".join(sorted(restriction.path for restriction in restrictions_hiding_from(user)))
+    return hashlib.sha256(paths.encode()).hexdigest()[:32]
+
+
+def cached_for_audience(name: str, user, compute: Callable[[], object], timeout: int = 3600):
+    """What ``compute()`` derives from the live tree for this user, shared by every reader who sees
+    the same pages, until a page changes (the main menu, the groups a search lists: a query or two
+    on every request otherwise)."""
+    key = f"portal:{name}:{live_tree_version()}:{audience_of(user)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def forget_live_tree(sender, instance=None, **kwargs) -> None:
+    if isinstance(instance, Page):
+        forget_live_tree_version()
+
+
+@receiver(post_page_move)
+def forget_live_tree_version(**kwargs) -> None:
+    cache.delete(LIVE_TREE_CACHE_KEY)
+    # Again once committed: a request may have cached the old state in between.
+    transaction.on_commit(lambda: cache.delete(LIVE_TREE_CACHE_KEY))
 
 
 @receiver(post_save, sender=PageViewRestriction)

@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from portal.pages import PortalPageQuerySet
+from portal.pages import PortalPageQuerySet, cached_for_audience
 from search.backends.facets import FacetBatch, FacetRequest, FacetSpec, Prefixes, Terms, Years
 from search.models import Document
 
@@ -615,10 +615,13 @@ def facets(
 
 
 def listed_groups(user) -> list[Page]:
+    """The groups the user may see, for the group facet and filter."""
     kind = kind_by_key("group")
     if kind is None:
         return []
-    return list(PortalPageQuerySet(kind.model).visible_to(user).order_by("title"))
+    return cached_for_audience(
+        "search-groups", user, lambda: list(PortalPageQuerySet(kind.model).visible_to(user).order_by("title"))
+    )
 
 
 def site_values(counts: dict[int, int], filters: Filters) -> list[FacetValue]:

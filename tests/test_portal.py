@@ -276,3 +276,41 @@ def test_the_wagtail_user_bar_is_for_editors_only(client, home_page, make_user):
     assert "wagtail-userbar" not in client.get("/").content.decode()
     client.force_login(make_user("editor", groups=["Contributeurs"]))
     assert "wagtail-userbar" in client.get("/").content.decode()
+
+
+def menu_titles(client) -> list[str]:
+    import re
+
+    html = client.get("/").content.decode()
+    nav = html[html.index('class="main-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    return re.findall(r'<a href="[^"]*"[^>]*>([^<]+)</a>', nav)
+
+
+def test_the_main_menu_follows_pages_published_unpublished_moved_and_restricted(client, home_page, make_user):
+    """The menu is cached per audience; any page change or restriction shows at once."""
+    from wagtail.models import PageViewRestriction
+
+    about = home_page.add_child(instance=StandardPage(title="Le réseau", slug="le-reseau", show_in_menus=True))
+    about.save_revision().publish()
+    assert "Le réseau" in menu_titles(client)
+
+    about.title = "Notre réseau"
+    about.save_revision().publish()
+    assert "Notre réseau" in menu_titles(client) and "Le réseau" not in menu_titles(client)
+
+    members_only = home_page.add_child(instance=StandardPage(title="Espace membres", slug="espace", show_in_menus=True))
+    members_only.save_revision().publish()
+    restriction = PageViewRestriction.objects.create(page=members_only, restriction_type=PageViewRestriction.LOGIN)
+    assert "Espace membres" not in menu_titles(client)
+    client.force_login(make_user("reader"))
+    assert "Espace membres" in menu_titles(client)
+    restriction.delete()
+    client.logout()
+    assert "Espace membres" in menu_titles(client)
+
+    about.unpublish()
+    assert "Notre réseau" not in menu_titles(client)
+    about.save_revision().publish()
+    about.move(members_only, pos="last-child")
+    assert "Notre réseau" not in menu_titles(client)

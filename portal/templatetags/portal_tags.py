@@ -5,7 +5,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from portal.menu import registered_links
-from portal.pages import PortalPageQuerySet
+from portal.pages import PortalPageQuerySet, cached_for_audience
 from portal.roles import is_editor
 
 register = template.Library()
@@ -15,18 +15,20 @@ register = template.Library()
 def main_menu(context):
     """The home page's children marked "show in menus" that the user may see, then the registered sections."""
     request = context["request"]
-    site = Site.find_for_request(request)
-    if site is None:
-        return []
     current_path = request.path
-    items = []
-    sections = PortalPageQuerySet(Page).child_of(site.root_page).in_menu().visible_to(request.user)
-    for page in sections:  # titles and URLs are the base page's: no query per page type
-        url = page.get_url(request)
-        items.append({"title": page.title, "url": url, "active": current_path.startswith(url)})
+    sections = cached_for_audience(f"menu:{request.get_host()}", request.user, lambda: menu_sections(request))
+    items = [{"title": title, "url": url, "active": current_path.startswith(url)} for title, url in sections]
     for link in registered_links():
         items.append({"title": link.label, "url": link.url, "active": current_path.startswith(link.url)})
     return items
+
+
+def menu_sections(request) -> list[tuple[str, str]]:
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    sections = PortalPageQuerySet(Page).child_of(site.root_page).in_menu().visible_to(request.user)
+    return [(page.title, page.get_url(request)) for page in sections]
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
