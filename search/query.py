@@ -15,11 +15,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -29,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from portal.pages import PortalPageQuerySet, cached_for_audience
-from search.backends.facets import FacetBatch, FacetRequest, FacetSpec, Prefixes, Terms, Years
+from search.backends.facets import FacetBatch, FacetCounts, FacetRequest, FacetSpec, Prefixes, Terms, Years
 from search.models import Document
 
 MAX_QUERY_LENGTH = getattr(settings, "SEARCH_MAX_QUERY_LENGTH", 200)
@@ -156,6 +157,15 @@ class Filters:
         }
 
 
+def first_year(model, date_field: str) -> int | None:
+    """The year of the oldest date of that field, in the current time zone (None when there is none).
+
+    The engines count facet years from it (``Years.first_year``).
+    """
+    oldest = model.objects.aggregate(oldest=Min(date_field))["oldest"]
+    return timezone.localtime(oldest).year if oldest else None
+
+
 def year_range(year: int) -> tuple[datetime, datetime]:
     zone = timezone.get_current_timezone()
     return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
@@ -173,7 +183,7 @@ class Source:
         self.user = user
         self.filters = filters
         self.total: int | None = None  # once counted (by ``facets``)
-        self.first: list | None = None  # the keys of its first results, read with the counts
+        self.first_hits: list[Hit] | None = None  # its first results, read with the counts
 
     def applies(self, ignore: str = "") -> bool:
         kind = None if ignore == "kind" else self.filters.kind
@@ -200,11 +210,20 @@ class Source:
     def queryset(self, ignore: str = ""):
         raise NotImplementedError
 
-    def results_up_to(self, results, stop: int) -> Iterable:
-        """The first ``stop`` results: those whose keys the facet request brought, unless it brought fewer."""
-        if self.first is not None and len(self.first) >= min(stop, self.total or 0):
-            return self.load(self.first[:stop])
-        return results[:stop]
+    def counted(self, found: FacetCounts, terms: list[str]) -> None:
+        """The number of results and, as hits, the first ones whose keys came with the counts."""
+        self.total = found.total
+        if found.first is not None:
+            self.first_hits = self.hits(self.load(found.first), terms)
+
+    def hits_up_to(self, results, stop: int, terms: list[str]) -> list[Hit]:
+        """The first ``stop`` results as hits: those read with the counts, unless there were fewer."""
+        if self.first_hits is not None and len(self.first_hits) >= min(stop, self.total or 0):
+            return self.first_hits[:stop]
+        return self.hits(results[:stop], terms)
+
+    def hits(self, objects: Iterable, terms: list[str]) -> list[Hit]:
+        raise NotImplementedError
 
     def load(self, pks: list) -> list:
         """These results, in this order, read through the source's own rule: an entry the index
@@ -238,7 +257,7 @@ class PageSource(Source):
             return Terms("content_type_id", tuple(sorted(self.content_type_ids().values())))
         if name == "group":
             return Prefixes("path", tuple(group.path for group in groups))
-        return Years("first_published_at")
+        return Years("first_published_at", partial(first_year, Page, "first_published_at"))
 
     def facet_values(self, name, total, counts, groups):
         if name == "kind":
@@ -264,9 +283,15 @@ class PageSource(Source):
             queryset = queryset.filter(first_published_at__gte=start, first_published_at__lt=end)
         return queryset
 
+    def hits(self, objects, terms):
+        return page_hits(objects, terms)
+
 
 class DocumentSource(Source):
     date_field = "created_at"
+
+    def hits(self, objects, terms):
+        return document_hits(objects, terms)
 
     def __init__(self, user, filters):
         super().__init__(user, filters)
@@ -278,7 +303,9 @@ class DocumentSource(Source):
     facet_names = ("kind", "group", "year", "file_type")
 
     def facet_spec(self, name, groups):
-        return {"group": Terms("collection_id"), "year": Years("created_at"), "file_type": Terms("file_type")}.get(name)
+        if name == "year":
+            return Years("created_at", partial(first_year, Document, "created_at"))
+        return {"group": Terms("collection_id"), "file_type": Terms("file_type")}.get(name)
 
     def facet_values(self, name, total, counts, groups):
         if name == "group":
@@ -317,6 +344,9 @@ class ProfileSource(Source):
         if self.filters.site_id and ignore != "site":
             queryset = queryset.filter(site_id=self.filters.site_id)
         return queryset
+
+    def hits(self, objects, terms):
+        return profile_hits(objects, terms)
 
     def search(self, query, ignore="", order_by_relevance=True):
         # People have no date: they keep their relevance order and come after dated results.
@@ -456,14 +486,6 @@ def profile_hits(results, terms: list[str]) -> list[Hit]:
     ]
 
 
-def hits_of(source: Source, results, terms: list[str]) -> list[Hit]:
-    if isinstance(source, PageSource):
-        return page_hits(results, terms)
-    if isinstance(source, DocumentSource):
-        return document_hits(results, terms)
-    return profile_hits(results, terms)
-
-
 class MergedResults:
     """Sliceable results of every source, merged by score (or by date), for Django's Paginator.
 
@@ -496,12 +518,10 @@ class MergedResults:
         hits: list[Hit] = []
         for source, results in self.results.items():
             if self.counts[source]:
-                hits += hits_of(source, source.results_up_to(results, stop), self.terms)
+                hits += source.hits_up_to(results, stop, self.terms)
         if self.order_by_relevance:
             pattern = term_pattern(self.terms)
-            for hit in hits:
-                hit.score = reranked(hit, pattern)
-            hits.sort(key=lambda hit: -hit.score)
+            hits.sort(key=lambda hit: -reranked(hit, pattern))
         else:
             oldest = timezone.make_aware(datetime(1970, 1, 1))
             hits.sort(key=lambda hit: hit.date or oldest, reverse=True)
@@ -529,7 +549,7 @@ def suggestions(user, query: str, limit: int = 8) -> list[dict]:
     items = []
     filters = Filters()
     for source in sources_for(user, filters):
-        for hit in hits_of(source, source.queryset().autocomplete(query)[:limit], []):
+        for hit in source.hits(source.queryset().autocomplete(query)[:limit], []):
             items.append({"title": hit.title, "url": hit.url, "kind": str(hit.kind.label)})
     return items[:limit]
 
@@ -559,14 +579,15 @@ def facets(
 ) -> dict[str, list[FacetValue]]:
     """Counts per value, each computed with every other filter applied (drill-down facets).
 
-    Per source, one engine request counts every facet whose filter is not set (they share
-    the query of the results: it records their number as ``source.total`` and, on the
-    engines, the ``first`` results as ``source.first`` for the page of results), and one
+    Per source, one request counts every facet whose filter is not set (they share the
+    query of the results: it gives their number and the ``first`` of them, which the source
+    turns into hits as soon as they come, while other engine requests are out), and one
     more each facet whose filter is set (its query leaves that filter out, so the other
     values of the facet still show). The requests of every source go out together
     (``FacetBatch``).
     """
     groups = listed_groups(user)
+    terms = search_words(query).split()
     planned: list[tuple[Source, str, list[str]]] = []
     batch = FacetBatch()
     for source in sources if sources is not None else sources_for(user, filters):
@@ -579,13 +600,12 @@ def facets(
             if ignore:
                 request = FacetRequest(source.search(query, ignore=ignore, order_by_relevance=False), specs)
             else:
-                request = FacetRequest(source.search(query, order_by_relevance=order_by_relevance), specs, first)
+                results = source.search(query, order_by_relevance=order_by_relevance)
+                request = FacetRequest(results, specs, first, partial(source.counted, terms=terms))
             planned.append((source, ignore, names))
             batch.add(request)
     tally: dict[str, dict] = {name: defaultdict(int) for name in FACETS}
-    for (source, ignore, names), found in zip(planned, batch.counts(), strict=True):
-        if not ignore:
-            source.total, source.first = found.total, found.first
+    for (source, _ignore, names), found in zip(planned, batch.counts(), strict=True):
         for name in names:
             counts = source.facet_values(name, found.total, found.counts.get(name, {}), groups)
             for value, count in counts.items():

@@ -15,8 +15,10 @@ thread of its own, so the page waits for the slowest rather than for the sum.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import ExtractYear, Substr
@@ -46,9 +48,19 @@ class Prefixes:
 
 @dataclass(frozen=True)
 class Years:
-    """Results per calendar year of a date filter field, in the current time zone."""
+    """Results per calendar year of a date filter field, in the current time zone.
+
+    ``first_year``: tells the earliest year a result can have. The engines then count each year
+    from it to this one with a range filter, cheaper than a date histogram (osmem: 3 instead of
+    8 ms); the database backends group by year and never call it.
+    """
 
     field: str
+    first_year: Callable[[], int | None] | None = None
+
+    def years(self) -> range | None:
+        first = self.first_year() if self.first_year else None
+        return range(first, timezone.localdate().year + 1) if first else None
 
 
 FacetSpec = Terms | Prefixes | Years
@@ -65,11 +77,16 @@ class FacetCounts:
 
 @dataclass
 class FacetRequest:
-    """Search results to count per value of each spec, and how many of the first results to bring."""
+    """Search results to count per value of each spec, and how many of the first results to bring.
+
+    ``counted``, if given, receives the counts as soon as they are read: the caller may load its
+    first results meanwhile, while slower engine requests of the batch are still out.
+    """
 
     results: object
     specs: dict[str, FacetSpec]
     first: int = 0
+    counted: Callable[[FacetCounts], None] | None = None
 
 
 # Engine requests wait on the network: a few threads send a page's requests at once.
@@ -95,13 +112,19 @@ class FacetBatch:
         found: dict[int, FacetCounts] = {}
         for answered in as_completed(self.sent):
             request = self.requests[self.sent[answered]]
-            found[self.sent[answered]] = request.results.read_facet_response(
-                answered.result(), request.specs, request.first
+            found[self.sent[answered]] = self.read(
+                request, request.results.read_facet_response(answered.result(), request.specs, request.first)
             )
         for position, request in enumerate(self.requests):
             if position not in found:
-                found[position] = facet_counts(request.results, request.specs, request.first)
+                found[position] = self.read(request, facet_counts(request.results, request.specs, request.first))
         return [found[position] for position in range(len(self.requests))]
+
+    @staticmethod
+    def read(request: FacetRequest, counts: FacetCounts) -> FacetCounts:
+        if request.counted is not None:
+            request.counted(counts)
+        return counts
 
 
 def is_engine_results(results) -> bool:
@@ -228,6 +251,8 @@ class EngineFacetCountsMixin:
             return {"filters": {"filters": {str(value): {"term": {column: value}} for value in spec.values}}}
         if isinstance(spec, Terms):
             return {"terms": {"field": column, "size": ENGINE_TERMS_SIZE}}
+        if isinstance(spec, Years) and (years := spec.years()):
+            return {"filters": {"filters": {str(year): self.year_range(column, year) for year in years}}}
         if isinstance(spec, Years):
             return {
                 "date_histogram": {
@@ -242,6 +267,11 @@ class EngineFacetCountsMixin:
         return {"filters": {"filters": {prefix: {"prefix": {column: prefix}} for prefix in spec.prefixes}}}
 
     @staticmethod
+    def year_range(column: str, year: int) -> dict:
+        start, end = (timezone.make_aware(datetime(year + offset, 1, 1)).isoformat() for offset in (0, 1))
+        return {"range": {column: {"gte": start, "lt": end}}}
+
+    @staticmethod
     def counts_from_aggregation(spec: FacetSpec, aggregation: dict | None) -> dict:
         if not aggregation:
             return {}
@@ -251,6 +281,8 @@ class EngineFacetCountsMixin:
             return {value: count for value, count in counts.items() if count}
         if isinstance(spec, Prefixes):
             return {prefix: bucket["doc_count"] for prefix, bucket in buckets.items() if bucket["doc_count"]}
+        if isinstance(spec, Years) and isinstance(buckets, dict):
+            return {int(year): bucket["doc_count"] for year, bucket in buckets.items() if bucket["doc_count"]}
         if isinstance(spec, Years):
             return {int(bucket["key_as_string"][:4]): bucket["doc_count"] for bucket in buckets if bucket["doc_count"]}
         return {bucket["key"]: bucket["doc_count"] for bucket in buckets if bucket["doc_count"]}
