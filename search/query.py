@@ -195,6 +195,11 @@ class Source:
         """Whether results of this source can match a value of that filter at all."""
         return not self.filters.is_set(filter_name)
 
+    def keeps_results(self, filter_name: str) -> bool:
+        """Whether that filter, set, leaves this source's results as they are: the kind of a source
+        of one kind, when it is that kind. Its facet is then counted with the results."""
+        return filter_name == "kind" and len(self.kinds) == 1 and self.applies()
+
     facet_names: Sequence[str] = ("kind",)
 
     def facet_spec(self, name: str, groups: list[Page]) -> FacetSpec | None:
@@ -592,7 +597,9 @@ def facets(
     batch = FacetBatch()
     for source in sources if sources is not None else sources_for(user, filters):
         by_ignored: dict[str, list[str]] = {"": [name for name in source.facet_names if not filters.is_set(name)]}
-        by_ignored |= {name: [name] for name in source.facet_names if filters.is_set(name)}
+        for name in source.facet_names:
+            if filters.is_set(name):
+                by_ignored.setdefault("" if source.keeps_results(name) else name, []).append(name)
         for ignore, names in by_ignored.items():
             if not names or not source.applies(ignore=ignore):
                 continue
