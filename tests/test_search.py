@@ -366,3 +366,29 @@ def test_postgres_search_ranks_without_carrying_each_match_vector(
     assert not any('AS "_vector_"' in sql for sql in ranked)
     assert "@@" in ranked[0]  # the match itself is still there
     assert titles(response)
+
+
+def test_postgres_indexes_a_document_too_large_for_a_tsvector(
+    client, settings, osmem_server, home_page, make_user, request
+):
+    """A text of 150,000 distinct words is over PostgreSQL's 1 MB tsvector limit: the full rebuild
+    and the other documents of the batch go through, and the document is searchable by its beginning."""
+    from django.db import connection
+    from wagtail.models import Collection
+
+    from tests.search_engines import add_text_document
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL full-text backend only")
+    engine = use_engine("database", request, settings, osmem_server)
+    data = build_corpus(home_page, make_user)
+    client.force_login(data["insider"])
+    collection = Collection.objects.get(name="Archives publiques")
+    identifiers = " ".join(f"echantillon{number:06d}x" for number in range(150_000))
+    add_text_document("Inventaire des échantillons", f"Inventaire zoologique. {identifiers}", collection)
+    add_text_document("Registre des congélateurs", "Registre zoologique des congélateurs.", collection)
+    output = engine.rebuild()
+    assert "indexed" in output
+    found = titles(search(client, "zoologique"))
+    assert {"Inventaire des échantillons", "Registre des congélateurs"} <= set(found)
+    assert "Inventaire des échantillons" in titles(search(client, "echantillon000001x"))
