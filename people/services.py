@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -205,6 +207,8 @@ def save_profile_photo(profile: Profile, uploaded_file, uploaded_by) -> None:
     if collection is None:
         collection = Collection.get_first_root_node().add_child(name=PHOTO_COLLECTION)
     old_photo = profile.photo
+    # A random name: the file and its renditions are never linked, and cannot be guessed either.
+    uploaded_file.name = f"{secrets.token_hex(16)}{Path(uploaded_file.name).suffix.lower()}"
     profile.photo = Image.objects.create(
         title=profile.full_name, file=uploaded_file, collection=collection, uploaded_by_user=uploaded_by
     )

@@ -14,4 +14,5 @@ urlpatterns = [
     path("mon-profil/suppression/", views.delete_my_account, name="delete_account"),
     path("personnes/<slug:slug>/", views.profile, name="profile"),
     path("personnes/<slug:slug>/vcard/", views.vcard, name="vcard"),
+    path("personnes/<slug:slug>/photo/<str:variant>/", views.photo, name="photo"),
 ]

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.images import get_image_model
 
 from . import services
@@ -25,6 +25,7 @@ from .models import Platform, Profile, Referent, Site
 PAGE_SIZE = 24
 CARD_PHOTO = "fill-96x96"
 PROFILE_PHOTO = "fill-240x240"
+PHOTO_VARIANTS = {"card": CARD_PHOTO, "large": PROFILE_PHOTO}
 
 
 def directory_access(view):
@@ -111,6 +112,24 @@ def export(request):
 def visible_profile_or_404(request, slug):
     queryset = Profile.objects.visible_to(request.user).select_related("user", "site")
     return get_object_or_404(with_card_photos(queryset, PROFILE_PHOTO), slug=slug)
+
+
+@require_GET
+def photo(request, slug, variant):
+    """A profile photo, for whoever its owner lets see it (``Profile.visible_fields_for``).
+
+    Pages link photos here, never to their files, whose names are random: a photo kept to its
+    owner or to members cannot be fetched by anyone else from an address seen once.
+    """
+    if variant not in PHOTO_VARIANTS:
+        raise Http404
+    profile = get_object_or_404(Profile.objects.visible_to(request.user).select_related("photo"), slug=slug)
+    if profile.photo is None or "photo" not in profile.visible_fields_for(request.user):
+        raise Http404
+    rendition = profile.photo.get_rendition(PHOTO_VARIANTS[variant])
+    response = FileResponse(rendition.file.open("rb"))
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @directory_access

@@ -475,6 +475,40 @@ def test_photo_upload_replaces_the_initials_avatar_for_members_only(client, peop
     assert '<img class="avatar' not in content and "avatar-initials" in content and ">LD<" in content
 
 
+def test_a_photo_is_served_only_to_those_its_owner_chose(client, people, viewer, make_user):
+    """Pages link photos through the portal, which applies the owner's choice; the files have random
+    names, so an address seen once does not leak a photo kept to its owner."""
+    lea = people["lea"]
+    client.force_login(lea.user)
+    upload = SimpleUploadedFile("lea-durand.png", png_bytes(), content_type="image/png")
+    post = {**profile_post(lea, photo_visibility="only_me"), "photo_upload": upload}
+    assert client.post(reverse("people:my_profile"), post).status_code == 302
+    lea.refresh_from_db()
+    assert "lea" not in lea.photo.file.name and "durand" not in lea.photo.file.name
+    photo_url = reverse("people:photo", args=[lea.slug, "large"])
+    own_page = client.get(lea.get_absolute_url()).content.decode()
+    assert f'src="{photo_url}?v={lea.photo.pk}"' in own_page and "/media/" not in own_page
+    response = client.get(photo_url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert "private" in response["Cache-Control"]
+    assert PILImage.open(io.BytesIO(b"".join(response.streaming_content))).size == (32, 32)
+
+    client.force_login(viewer)
+    assert "avatar-initials" in client.get(lea.get_absolute_url()).content.decode()
+    assert client.get(photo_url).status_code == 404
+    assert client.get(reverse("people:photo", args=[lea.slug, "card"])).status_code == 404
+    client.logout()
+    assert client.get(photo_url).status_code == 404
+
+    lea.photo_visibility = "members"
+    lea.save()
+    client.force_login(viewer)
+    assert client.get(photo_url).status_code == 200
+    assert client.get(reverse("people:photo", args=[lea.slug, "huge"])).status_code == 404
+    client.logout()
+    assert client.get(photo_url).status_code == 404
+
+
 def test_personal_data_download(client, people):
     client.force_login(people["lea"].user)
     response = client.get(reverse("people:my_data"))
