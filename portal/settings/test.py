@@ -15,3 +15,6 @@ STORAGES = {  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Live servers, browsers and workers in the tests open connections from threads and processes that
+# come and go: each closes its own at the end of a request, as without persistent connections.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
