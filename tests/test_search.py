@@ -228,6 +228,28 @@ def test_each_facet_value_counts_the_results_it_selects(client, corpus, viewer):
             assert [(other.value, other.count) for other in again[name]] == [(v.value, v.count) for v in values]
 
 
+def test_a_document_leaves_results_as_soon_as_its_collection_is_restricted(client, corpus):
+    """Collection restrictions are cached; adding or lifting one shows in the next search."""
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    from tests.search_engines import add_text_document
+
+    public = Collection.objects.get(name="Archives publiques")
+    shelf = public.add_child(name="Étagère basse")
+    add_text_document("Inventaire du cryostat", "Inventaire annuel du cryostat.", shelf)
+    corpus["engine"].rebuild()
+    assert "Inventaire du cryostat" in titles(search(client, "cryostat"))
+    restriction = CollectionViewRestriction.objects.create(
+        collection=public, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    assert "Inventaire du cryostat" not in titles(search(client, "cryostat"))
+    client.force_login(corpus["insider"])
+    assert "Inventaire du cryostat" in titles(search(client, "cryostat"))
+    client.logout()
+    restriction.delete()
+    assert "Inventaire du cryostat" in titles(search(client, "cryostat"))
+
+
 def test_counts_and_results_are_the_same_past_the_ranked_rows_limit(client, corpus, monkeypatch):
     """The database backends count facets from the ranked rows up to a limit, with a GROUP BY past it."""
     from search.backends import facets
