@@ -4,8 +4,10 @@ Wagtail's ``results.facet(field)`` sends one request per field, and on Elasticse
 and OpenSearch returns only the ten most frequent values, so the portal used to count
 the other values one filtered query each (a group facet of twenty groups was twenty
 requests). ``facet_counts(results, specs)`` asks the engine once, with one
-aggregation per facet; on the database backends it runs one ``GROUP BY`` of every
-faceted key at once (a query per facet would evaluate the full-text match again each time).
+aggregation per facet and the first results' keys. On the database backends one ranked
+query brings every match's keys and the facets are counted from them (past
+``DATABASE_RANKED_ROWS`` matches, one ``GROUP BY`` of every faceted key): a query per facet,
+or a count beside the ranked query, would evaluate the full-text match again each time.
 
 A search page asks several indexes (pages, documents, people, and again without a chosen
 filter for drill-down): a ``FacetBatch`` sends the engines' requests together, each on a
