@@ -310,7 +310,10 @@ class DocumentSource(Source):
     def facet_spec(self, name, groups):
         if name == "year":
             return Years("created_at", partial(first_year, Document, "created_at"))
-        return {"group": Terms("collection_id"), "file_type": Terms("file_type")}.get(name)
+        if name == "group":
+            collections = sorted({group.collection_id for group in groups if getattr(group, "collection_id", None)})
+            return Terms("collection_id", tuple(collections)) if collections else None
+        return {"file_type": Terms("file_type")}.get(name)
 
     def facet_values(self, name, total, counts, groups):
         if name == "group":

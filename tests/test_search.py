@@ -228,6 +228,26 @@ def test_each_facet_value_counts_the_results_it_selects(client, corpus, viewer):
             assert [(other.value, other.count) for other in again[name]] == [(v.value, v.count) for v in values]
 
 
+def test_group_counts_are_exact_past_the_engines_terms_limit(client, corpus, monkeypatch):
+    """Engines count pages per group from the paths under the groups; when there are more paths than
+    one aggregation returns, each group is counted with a prefix filter instead."""
+    from search.backends import facets
+
+    client.force_login(corpus["insider"])
+    query = "réseau plateformes comité cytométrie xenobiologie cryogénie microscope"
+
+    def group_counts():
+        response = search(client, query)
+        return [
+            (v.label, v.count) for g in response.context["facet_groups"] if g["name"] == "group" for v in g["values"]
+        ]
+
+    counted = group_counts()
+    assert counted and sum(count for _label, count in counted) > 1
+    monkeypatch.setattr(facets, "ENGINE_TERMS_SIZE", 1)
+    assert group_counts() == counted
+
+
 def test_a_document_leaves_results_as_soon_as_its_collection_is_restricted(client, corpus):
     """Collection restrictions are cached; adding or lifting one shows in the next search."""
     from wagtail.models import Collection, CollectionViewRestriction

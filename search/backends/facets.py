@@ -16,6 +16,7 @@ thread of its own, so the page waits for the slowest rather than for the sum.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -129,6 +130,11 @@ class FacetBatch:
         return counts
 
 
+def lucene_literal(text: str) -> str:
+    """The text as a Lucene regular expression matching it literally."""
+    return re.sub(r"([^0-9A-Za-z])", r"\\\1", text)
+
+
 def is_engine_results(results) -> bool:
     return isinstance(results, EngineFacetCountsMixin)
 
@@ -237,10 +243,17 @@ class EngineFacetCountsMixin:
         total = response["hits"]["total"]
         total = total["value"] if isinstance(total, dict) else total
         found = response.get("aggregations", {})
+        counts = {}
+        for name, spec in specs.items():
+            aggregation = found.get(name)
+            if isinstance(spec, Prefixes) and aggregation and aggregation.get("sum_other_doc_count"):
+                # More values under the prefixes than the terms aggregation returns: count each prefix.
+                body = self._get_es_body(for_count=True) | {"aggregations": {name: self.prefix_filters(spec)}}
+                params = {"index": self.backend.get_index_for_model(self.query_compiler.queryset.model).name, "size": 0}
+                aggregation = self.send(body, params)["aggregations"][name]
+            counts[name] = self.counts_from_aggregation(spec, aggregation)
         return FacetCounts(
-            total,
-            {name: self.counts_from_aggregation(spec, found.get(name)) for name, spec in specs.items()},
-            [hit["fields"]["pk"][0] for hit in response["hits"]["hits"]] if first else None,
+            total, counts, [hit["fields"]["pk"][0] for hit in response["hits"]["hits"]] if first else None
         )
 
     def column(self, field_name: str) -> str:
@@ -266,6 +279,14 @@ class EngineFacetCountsMixin:
             }
         if not spec.prefixes:
             return None
+        # Every value under the prefixes, summed per prefix here: the engine works in proportion to
+        # the results, where a prefix filter works in proportion to the pages under it (on osmem a
+        # group of 500 posts cost 20 ms a search).
+        pattern = "|".join(lucene_literal(prefix) for prefix in spec.prefixes)
+        return {"terms": {"field": column, "size": ENGINE_TERMS_SIZE, "include": f"({pattern}).*"}}
+
+    def prefix_filters(self, spec: Prefixes) -> dict:
+        column = self.column(spec.field)
         return {"filters": {"filters": {prefix: {"prefix": {column: prefix}} for prefix in spec.prefixes}}}
 
     @staticmethod
@@ -281,8 +302,15 @@ class EngineFacetCountsMixin:
         if isinstance(spec, Terms) and spec.values:
             counts = {value: buckets[str(value)]["doc_count"] for value in spec.values}
             return {value: count for value, count in counts.items() if count}
-        if isinstance(spec, Prefixes):
+        if isinstance(spec, Prefixes) and isinstance(buckets, dict):
             return {prefix: bucket["doc_count"] for prefix, bucket in buckets.items() if bucket["doc_count"]}
+        if isinstance(spec, Prefixes):
+            counts: dict[str, int] = defaultdict(int)
+            for bucket in buckets:
+                for prefix in spec.prefixes:
+                    if bucket["key"].startswith(prefix):
+                        counts[prefix] += bucket["doc_count"]
+            return dict(counts)
         if isinstance(spec, Years) and isinstance(buckets, dict):
             return {int(year): bucket["doc_count"] for year, bucket in buckets.items() if bucket["doc_count"]}
         if isinstance(spec, Years):
