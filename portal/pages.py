@@ -67,15 +67,27 @@ def all_restrictions() -> list[Restriction]:
     return restrictions
 
 
+# Renewed whenever restrictions change in this process, so that what a user object remembers is dropped.
+_restrictions_generation = 0
+
+
 def restrictions_hiding_from(user) -> list[Restriction]:
-    """The view restrictions this user does not satisfy (they hide the page and its subtree)."""
+    """The view restrictions this user does not satisfy (they hide the page and its subtree).
+
+    Remembered on the user object, as its groups are (``user_group_ids``): a page asks for them
+    in its menu, its listings and its search, each time over every restriction.
+    """
     if getattr(user, "is_superuser", False):
         return []
+    remembered = getattr(user, "_portal_hiding", None)
+    if remembered is not None and remembered[0] == _restrictions_generation:
+        return remembered[1]
     restrictions = all_restrictions()
-    if not restrictions:
-        return []
-    group_ids = user_group_ids(user) if user is not None and user.is_authenticated else set()
-    return [r for r in restrictions if r.hides_from(user, group_ids)]
+    group_ids = user_group_ids(user) if restrictions and user is not None and user.is_authenticated else set()
+    hiding = [r for r in restrictions if r.hides_from(user, group_ids)]
+    if user is not None:
+        user._portal_hiding = (_restrictions_generation, hiding)
+    return hiding
 
 
 def user_group_ids(user) -> set[int]:
@@ -187,6 +199,8 @@ def forget_live_tree_version(**kwargs) -> None:
 @receiver(m2m_changed, sender=PageViewRestriction.groups.through)
 @receiver(post_page_move)
 def forget_restrictions(**kwargs) -> None:
+    global _restrictions_generation
+    _restrictions_generation += 1
     cache.delete(RESTRICTIONS_CACHE_KEY)
     # Again once committed: a request may have cached the old state in between.
     transaction.on_commit(lambda: cache.delete(RESTRICTIONS_CACHE_KEY))
