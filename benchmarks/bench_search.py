@@ -146,6 +146,7 @@ def measure_osmem(bench, member) -> None:
             WAGTAILSEARCH_BACKENDS=search_backends(f"opensearch3+{server.url}", "bench_", timeout=60)
         ):
             reindex(bench, "osmem (opensearch3)")
+            warm_up(bench, search_url(QUERIES[0]), member, "osmem")
             for query in QUERIES[:3]:
                 bench.measure_get(
                     f"search “{query}”, osmem, member",
@@ -158,6 +159,20 @@ def measure_osmem(bench, member) -> None:
             )
     finally:
         server.close()
+
+
+def warm_up(bench, url: str, user, engine: str, count: int = 20) -> None:
+    """Searches right after a full rebuild, timed apart: osmem builds its structures as they are
+    first used (its first twenty searches take about a third longer), which an engine in service
+    has long done. The measurements that follow are of the engine in service."""
+    client = bench.client(user)
+    timings = []
+    for _ in range(count):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    bench.note(f"{engine} right after the rebuild: first {count} searches median {timings[count // 2]:.0f} ms")
 
 
 def upload_to_searchable(bench) -> None:
