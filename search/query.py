@@ -295,9 +295,6 @@ class PageSource(Source):
 class DocumentSource(Source):
     date_field = "created_at"
 
-    def hits(self, objects, terms):
-        return document_hits(objects, terms)
-
     def __init__(self, user, filters):
         super().__init__(user, filters)
         self.kinds = [kind_by_key("document")]
@@ -331,6 +328,9 @@ class DocumentSource(Source):
         if self.filters.file_type and ignore != "file_type":
             queryset = queryset.filter(file_type=self.filters.file_type)
         return queryset
+
+    def hits(self, objects, terms):
+        return document_hits(objects, terms)
 
 
 class ProfileSource(Source):
