@@ -1,23 +1,12 @@
-"""The small Markdown subset members write comments in, rendered to sanitized HTML.
-
-markdown-it's "zero" preset escapes raw HTML; only the rules below are switched on.
-nh3 then keeps an allowlist of tags, so even a parser bug cannot let markup through.
-"""
+"""The small Markdown subset members write comments in (``portal.markdown.COMMENTS``), rendered to sanitized HTML."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-import nh3
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
 
-ENABLED_RULES = ["emphasis", "link", "backticks", "list", "blockquote", "newline", "escape"]
-ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "code", "ul", "ol", "li", "blockquote"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-
-_parser = MarkdownIt("zero", {"breaks": True}).enable(ENABLED_RULES)
+from portal.markdown import COMMENTS
 
 
 def render_markdown(text: str) -> SafeString:
@@ -27,10 +16,4 @@ def render_markdown(text: str) -> SafeString:
 @lru_cache(maxsize=4096)
 def sanitized_html(text: str) -> str:
     """The HTML depends on the text alone, so the threads rendered for each reader share it."""
-    return nh3.clean(
-        _parser.render(text),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="nofollow noopener",
-    )
+    return COMMENTS.to_html(text)

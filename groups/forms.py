@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from groups.models import GroupPostPage, Membership
 from groups.sanitize import has_visible_text, sanitize_post_html, validate_upload
+from portal.markdown import POSTS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -39,9 +40,10 @@ class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"required": _("Write the text of your post.")},
         help_text=_(
-            "Separate paragraphs with a blank line. Allowed formatting: &lt;strong&gt;, &lt;em&gt;, lists, "
-            "links, quotes, &lt;h3&gt; and &lt;h4&gt; headings; anything else is removed."
+            "Separate paragraphs with a blank line. Formatting: **bold**, *italics*, [a link](https://…), "
+            "lines starting with - or 1. for lists, > for a quote, # or ## for a heading."
         ),
     )
     tags = forms.CharField(
@@ -59,7 +61,7 @@ class PostForm(forms.Form):
         return title
 
     def clean_body(self):
-        body = sanitize_post_html(self.cleaned_data["body"])
+        body = sanitize_post_html(POSTS.to_html(self.cleaned_data["body"]))
         if not has_visible_text(body):
             raise forms.ValidationError(_("Write the text of your post."), code="empty")
         return body

@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.rich_text import expand_db_html
 
 from groups import rules, services
 from groups.forms import DocumentUploadForm, EditPostForm, InviteForm, PostForm, RoleForm
 from groups.models import GroupCategory, GroupPage, GroupPostPage, Membership
+from portal.markdown import html_to_markdown
 
 POSTS_PER_PAGE = 20
 DOCUMENTS_PER_PAGE = 50
@@ -332,7 +334,9 @@ def edit_post(request, post: GroupPostPage):
     group = post.get_parent().specific
     if not rules.can_edit_post(request.user, post, group):
         raise PermissionDenied
-    initial = {"title": post.title, "kind": post.kind, "body": post.body, "tags": ", ".join(post.tags.names())}
+    # The text as the member writes it: Markdown, also for a post last edited in the admin.
+    body = html_to_markdown(expand_db_html(post.body))
+    initial = {"title": post.title, "kind": post.kind, "body": body, "tags": ", ".join(post.tags.names())}
     form = EditPostForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,5 +1,8 @@
 """Groups: membership life cycle, posting, documents, activity, bad input (real HTTP through the test client)."""
 
+import html
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -83,7 +86,7 @@ def open_group_member(client, make_group, member, add_member):
 
 def test_empty_post_is_refused_with_the_field_marked_and_input_kept(client, open_group_member):
     group = open_group_member
-    response = client.post(group.url + "publier/", post_data(client, group, title="Mon titre", body="  <p> </p> "))
+    response = client.post(group.url + "publier/", post_data(client, group, title="Mon titre", body="  \n\n  "))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Écrivez le texte de votre publication." in html
@@ -93,17 +96,58 @@ def test_empty_post_is_refused_with_the_field_marked_and_input_kept(client, open
 
 
 def test_injected_script_is_neutralized(client, open_group_member):
+    """Posts are Markdown: HTML typed in them is text, and only safe links become links."""
     group = open_group_member
-    body = (
-        '<p onclick="steal()">Bonjour <script>alert(1)</script><a href="javascript:alert(2)">lien</a> <b>gras</b></p>'
-    )
+    body = 'Bonjour <script>alert(1)</script> <p onclick="steal()">x</p> [lien](javascript:alert(2)) **gras**'
     client.post(group.url + "publier/", post_data(client, group, title="<script>x</script>Titre", body=body))
     post = GroupPostPage.objects.get()
-    assert "<script" not in post.body and "onclick" not in post.body and "javascript:" not in post.body
-    assert "<b>gras</b>" in post.body
+    assert "<script" not in post.body and 'href="javascript' not in post.body
+    assert not re.search(r"<[^<>]*onclick", post.body)  # the attribute is text, in no tag
+    assert "<strong>gras</strong>" in post.body and "&lt;script&gt;alert(1)&lt;/script&gt;" in post.body
     html = client.get(post.url).content.decode()
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;Titre" in html
-    assert "alert(1)" not in html
+    assert "<script>alert(1)</script>" not in html and not re.search(r"<[^<>]*onclick", html)
+
+
+def test_posts_are_written_in_markdown_and_edited_as_written(client, open_group_member):
+    group = open_group_member
+    body = (
+        "# Ordre du jour\n\nBonjour **à tous**, voici le *compte rendu* et [le planning](https://example.org/planning).\n\n"
+        "1. Budget\n2. Équipements\n   - microscope\n\n> Décision reportée\n\nUn astérisque \\* reste un astérisque."
+    )
+    client.post(group.url + "publier/", post_data(client, group, title="Compte rendu", body=body))
+    post = GroupPostPage.objects.get()
+    html = client.get(post.url).content.decode()
+    assert "<h3>Ordre du jour</h3>" in html and "<strong>à tous</strong>" in html and "<em>compte rendu</em>" in html
+    assert '<a href="https://example.org/planning"' in html and "<li>Budget</li>" in html
+    assert "<blockquote>" in html and "Un astérisque * reste un astérisque." in html
+    form = client.get(post.url + "modifier/").content.decode()
+    assert (
+        "**à tous**" in form and "[le planning](https://example.org/planning)" in form and "&lt;strong&gt;" not in form
+    )
+    stored = post.body
+    edit = {"title": "Compte rendu", "kind": "discussion", "body": form_textarea(form), "tags": ""}
+    assert client.post(post.url + "modifier/", edit).status_code == 302
+    post.refresh_from_db()
+    assert post.body == stored  # saved unchanged, what was written comes back the same
+
+
+def test_a_post_edited_in_the_admin_opens_in_markdown_with_its_page_links(client, open_group_member):
+    group = open_group_member
+    client.post(group.url + "publier/", post_data(client, group, title="Note", body="Texte"))
+    post = GroupPostPage.objects.get()
+    # What Draftail stores: block keys, and internal links by page id.
+    post.body = (
+        f'<p data-block-key="k1">Voir <a linktype="page" id="{group.pk}">le groupe</a> et <b>lire</b></p>'
+        '<ul><li data-block-key="k2">un</li><li data-block-key="k3">deux</li></ul>'
+    )
+    post.save_revision().publish()
+    form = form_textarea(client.get(post.url + "modifier/").content.decode())
+    assert form == f"Voir [le groupe]({group.url}) et **lire**\n\n- un\n- deux"
+
+
+def form_textarea(page: str) -> str:
+    return html.unescape(re.search(r'<textarea name="body"[^>]*>\n?(.*?)</textarea>', page, re.S).group(1))
 
 
 def test_double_submit_creates_one_post(client, open_group_member):

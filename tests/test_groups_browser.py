@@ -47,13 +47,22 @@ def test_member_joins_posts_with_attachment_a_second_member_replies_and_a_secret
     attachment.write_bytes(PDF_BYTES)
     page.get_by_label("Titre").fill("Protocole de calibration")
     page.get_by_label("Type").select_option("article")
-    page.get_by_label("Texte").fill("Voici notre protocole.\n\nÀ relire <script>alert('x')</script>avant lundi.")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.get_by_label("Texte").fill(
+        "Voici notre **protocole**.\n\n- étalonnage\n- contrôle\n\nÀ relire <script>alert('x')</script>avant lundi."
+    )
     page.get_by_label("Étiquettes").fill("cytométrie, qualité")
     page.get_by_label("Pièces jointes").set_input_files(str(attachment))
     page.get_by_role("button", name="Publier").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Protocole de calibration")
-    expect(page.get_by_test_id("post-body")).to_contain_text("À relire avant lundi.")
+    body = page.get_by_test_id("post-body")
+    expect(body.locator("strong")).to_have_text("protocole")
+    expect(body.get_by_role("listitem")).to_have_text(["étalonnage", "contrôle"])
+    # Typed HTML is shown as text, never run.
+    expect(body).to_contain_text("À relire <script>alert('x')</script>avant lundi.")
+    assert dialogs == [] and body.locator("script").count() == 0
     expect(page.get_by_test_id("attachments").get_by_role("link")).to_have_text("protocole-calibration")
     # PDFs open inline: fetch the link with the page's session rather than waiting for a download.
     href = page.get_by_test_id("attachments").get_by_role("link").get_attribute("href")
