@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -775,3 +776,10 @@ def managed_groups(user) -> QuerySet[GroupPage]:
         memberships__role=Membership.Role.MANAGER,
         memberships__status=Membership.Status.ACTIVE,
     )
+
+
+def announceable_pages():
+    """Recent news: the important announcements are news items of the last two months."""
+    NewsPage = apps.get_model("news", "NewsPage")
+    since = timezone.now() - timedelta(days=60)
+    return NewsPage.objects.live().filter(first_published_at__gte=since).order_by("-first_published_at")

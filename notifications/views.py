@@ -3,9 +3,6 @@ group defaults, important announcements and the signed unsubscribe links."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -14,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -163,18 +159,15 @@ def _can_announce(user) -> bool:
     return is_communication_staff(user)
 
 
-def _announceable_pages():
-    """Recent news: the important announcements are news items of the last two months."""
-    NewsPage = apps.get_model("news", "NewsPage")
-    since = timezone.now() - timedelta(days=60)
-    return NewsPage.objects.live().filter(first_published_at__gte=since).order_by("-first_published_at")
-
-
 @login_required
 def important_announcement(request):
     if not _can_announce(request.user):
         raise PermissionDenied
-    form = ImportantAnnouncementForm(request.POST or None, pages=_announceable_pages())
+    pages = services.announceable_pages()
+    # "?page=<id>" preselects a news item (from its page in the admin, for instance).
+    chosen = request.GET.get("page", "")
+    initial = {"page": chosen} if chosen.isdigit() and pages.filter(pk=chosen).exists() else {}
+    form = ImportantAnnouncementForm(request.POST or None, pages=pages, initial=initial)
     if request.method == "POST" and form.is_valid():
         announcement = services.announce_important(form.cleaned_data["page"], request.user)
         messages.success(

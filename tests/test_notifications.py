@@ -417,6 +417,25 @@ def test_important_announcement_reaches_everyone_and_is_logged(
     assert "Coupure électrique lundi" in response.content.decode()
 
 
+def test_communication_staff_reach_the_announcement_from_the_admin(client, make_user, communication_user, publish_news):
+    news = publish_news("Fermeture du bâtiment B")
+    form_url = reverse("notifications:important")
+    client.force_login(communication_user)
+    assert form_url in client.get(reverse("wagtailadmin_home")).content.decode()  # the admin menu
+    edit_page = client.get(reverse("wagtailadmin_pages:edit", args=[news.pk])).content.decode()
+    assert f'href="{form_url}?page={news.pk}"' in edit_page and "Envoyer en annonce importante" in edit_page
+    form = client.get(form_url, {"page": news.pk}).context["form"]
+    assert str(form["page"].value()) == str(news.pk)
+    assert client.get(form_url, {"page": "99999"}).context["form"]["page"].value() is None
+
+    contributor = make_user("contrib", groups=["Contributeurs"])
+    client.force_login(contributor)
+    assert form_url not in client.get(reverse("wagtailadmin_home")).content.decode()
+    contributor_edit = client.get(reverse("wagtailadmin_pages:edit", args=[news.pk]))
+    assert contributor_edit.status_code == 200
+    assert "Envoyer en annonce importante" not in contributor_edit.content.decode()
+
+
 def test_notification_centre_bell_list_and_marking(client, network, django_capture_on_commit_callbacks):
     capture = django_capture_on_commit_callbacks
     reader = network["daily"]
