@@ -15,7 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Length, Substr
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.utils import parse_tags
@@ -320,6 +321,30 @@ def add_document(*, group: GroupPage, uploader, upload: UploadedFile, title: str
 
 def group_documents(group: GroupPage):
     return get_document_model().objects.filter(collection_id=group.collection_id).select_related("uploaded_by_user")
+
+
+def post_figures(groups: list[GroupPage], *, since: datetime) -> dict[int, tuple[datetime | None, int]]:
+    """Per group id: the date of its last post and how many were published since ``since``.
+
+    One grouped query over the posts under the groups' parents, keyed by each post's parent path:
+    a subquery per group would match every page against that group's path, once per group.
+    """
+    if not groups:
+        return {}
+    id_by_path = {group.path: group.pk for group in groups}
+    under_parents = Q()
+    for parent_path, depth in {(group.path[: -GroupPage.steplen], group.depth) for group in groups}:
+        under_parents |= Q(path__startswith=parent_path, depth=depth + 1)
+    rows = (
+        GroupPostPage.objects.live()
+        .filter(under_parents)
+        .annotate(group_path=Substr("path", 1, Length("path") - GroupPage.steplen))
+        .filter(group_path__in=id_by_path)
+        .values("group_path")
+        .annotate(last=Max("first_published_at"), recent=Count("pk", filter=Q(first_published_at__gte=since)))
+        .order_by()
+    )
+    return {id_by_path[row["group_path"]]: (row["last"], row["recent"]) for row in rows}
 
 
 # Activity: what happened lately in groups the user may read.

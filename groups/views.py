@@ -6,8 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Func, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Func, Q, Subquery
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -61,34 +60,26 @@ def group_index_context(index_page, request) -> dict:
 
 
 def with_activity(groups, user) -> list[GroupPage]:
-    """Groups with member count, last post date and posts this month, in one query.
+    """Groups with member count, last post date and posts this month, in two queries.
 
     The post figures are only kept for groups the user may read: a members-only
     group's listing shows its size, not the pace of what is said inside.
     """
-    month_start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    posts = GroupPostPage.objects.live().filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
-    annotated = (
+    result = list(
         groups.select_related("category")
         .annotate(
-            member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE), distinct=True),
-            last_post_at=Subquery(posts.order_by("-first_published_at").values("first_published_at")[:1]),
-            posts_this_month=Coalesce(
-                Subquery(
-                    posts.filter(first_published_at__gte=month_start)
-                    .order_by()
-                    .annotate(count=Func(F("pk"), function="COUNT"))
-                    .values("count")[:1]
-                ),
-                0,
-            ),
+            member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE), distinct=True)
         )
         .order_by("title")
     )
-    result = list(annotated)
     for group in result:
         group.readable = rules.can_read(user, group)
-        if not group.readable:
+    month_start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    figures = services.post_figures([group for group in result if group.readable], since=month_start)
+    for group in result:
+        if group.readable:
+            group.last_post_at, group.posts_this_month = figures.get(group.pk, (None, 0))
+        else:
             group.last_post_at = group.posts_this_month = None
     return result
 

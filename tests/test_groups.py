@@ -2,10 +2,12 @@
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
 from groups import services
@@ -350,6 +352,33 @@ def test_index_lists_activity_without_leaking_and_filters_by_category(client, ma
     client.force_login(insider)
     html = client.get(members_group.get_parent().url).content.decode()
     assert "Instance secrète" in html and "Publications ce mois-ci" in html
+
+
+def test_index_cards_show_each_groups_last_post_and_posts_of_the_month(client, make_group, make_user, add_member):
+    reader = make_user("reader")
+    busy, quiet, idle = make_group("Cytométrie"), make_group("Imagerie"), make_group("Protéomique")
+    for group in (busy, quiet, idle):
+        add_member(reader, group)
+    client.force_login(reader)
+    for group, title in ((busy, "Premier"), (busy, "Second"), (busy, "Ancien"), (quiet, "Vieux")):
+        client.post(group.url + "publier/", post_data(client, group, title=title))
+    last_month = timezone.localtime().replace(day=1, hour=12) - timedelta(days=3)
+    GroupPostPage.objects.filter(title="Ancien").update(first_published_at=last_month)
+    GroupPostPage.objects.filter(title="Vieux").update(first_published_at=last_month - timedelta(days=40))
+
+    page = client.get("/groupes/").content.decode()
+    cards = re.findall(r'<article class="card" data-testid="group-card">.*?</article>', page, re.S)
+
+    def figures(title):
+        card = next(card for card in cards if f">{title}</a>" in card)
+        last = re.search(r'<time datetime="(\d{4}-\d\d-\d\d)', card)
+        this_month = re.search(r"Publications ce mois-ci</dt><dd>(\d+)</dd>", card).group(1)
+        return (last.group(1) if last else None), int(this_month)
+
+    today = timezone.localdate().isoformat()
+    assert figures("Cytométrie") == (today, 2)
+    assert figures("Imagerie") == ((last_month - timedelta(days=40)).date().isoformat(), 0)
+    assert figures("Protéomique") == (None, 0)
 
 
 def test_index_and_group_page_queries_stay_flat(
