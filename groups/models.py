@@ -26,6 +26,22 @@ from wagtail.search import index
 
 from portal.pages import PortalPageManager, PortalPageQuerySet
 
+
+def view_route(pattern: str, view_name: str, *, name: str):
+    """A page route served by ``groups.views.<view_name>(request, page, **url_kwargs)``.
+
+    The view is looked up when the route is served: ``groups.views`` imports these models.
+    """
+
+    def serve(page, request, *args, **kwargs):
+        from groups import views
+
+        return getattr(views, view_name)(request, page, *args, **kwargs)
+
+    serve.__name__ = view_name
+    return path(pattern, name=name)(serve)
+
+
 POST_BODY_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "blockquote", "code"]
 
 
@@ -188,49 +204,14 @@ class GroupPage(RoutablePageMixin, Page):
             self.Visibility.SECRET: _("Secret group"),
         }[self.visibility]
 
-    # The views live in groups.views (imported late: they import these models).
-    @path("")
-    def landing(self, request):
-        from groups.views import group_landing
-
-        return group_landing(request, self)
-
+    landing = view_route("", "group_landing", name="landing")
     # Not named "publish": that is Wagtail's own Page.publish().
-    @path("publier/", name="publish")
-    def publish_form(self, request):
-        from groups.views import publish_post
-
-        return publish_post(request, self)
-
-    @path("documents/", name="documents")
-    def documents(self, request):
-        from groups.views import document_library
-
-        return document_library(request, self)
-
-    @path("membres/", name="members")
-    def members(self, request):
-        from groups.views import member_list
-
-        return member_list(request, self)
-
-    @path("adhesion/", name="membership")
-    def membership(self, request):
-        from groups.views import membership_action
-
-        return membership_action(request, self)
-
-    @path("membres/<int:membership_id>/", name="manage-member")
-    def manage_member(self, request, membership_id):
-        from groups.views import manage_member
-
-        return manage_member(request, self, membership_id)
-
-    @path("inviter/", name="invite")
-    def invite(self, request):
-        from groups.views import invite_member
-
-        return invite_member(request, self)
+    publish_form = view_route("publier/", "publish_post", name="publish")
+    documents = view_route("documents/", "document_library", name="documents")
+    members = view_route("membres/", "member_list", name="members")
+    membership = view_route("adhesion/", "membership_action", name="membership")
+    manage_member = view_route("membres/<int:membership_id>/", "manage_member", name="manage-member")
+    invite = view_route("inviter/", "invite_member", name="invite")
 
 
 class GroupPostTag(TaggedItemBase):
@@ -271,29 +252,10 @@ class GroupPostPage(RoutablePageMixin, Page):
     def get_absolute_url(self) -> str:
         return self.get_url()
 
-    @path("")
-    def detail(self, request):
-        from groups.views import post_detail
-
-        return post_detail(request, self)
-
-    @path("modifier/", name="edit")
-    def edit(self, request):
-        from groups.views import edit_post
-
-        return edit_post(request, self)
-
-    @path("supprimer/", name="delete")
-    def delete_by_author(self, request):
-        from groups.views import delete_post
-
-        return delete_post(request, self)
-
-    @path("depublier/", name="unpublish")
-    def unpublish_by_moderator(self, request):
-        from groups.views import unpublish_post
-
-        return unpublish_post(request, self)
+    detail = view_route("", "post_detail", name="detail")
+    edit = view_route("modifier/", "edit_post", name="edit")
+    delete_by_author = view_route("supprimer/", "delete_post", name="delete")
+    unpublish_by_moderator = view_route("depublier/", "unpublish_post", name="unpublish")
 
 
 class GroupPostAttachment(Orderable):
