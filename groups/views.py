@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.rich_text import expand_db_html
 
 from groups import rules, services
@@ -217,33 +218,32 @@ def render_members(request, group, *, invite_form, status=200):
     )
 
 
+# What each button of the membership box does, and what the member is told after.
+MEMBERSHIP_ACTIONS = {
+    "join": (services.join, messages.SUCCESS, gettext_lazy("Welcome to the group “%(group)s”.")),
+    "request": (
+        services.request_membership,
+        messages.SUCCESS,
+        gettext_lazy("Your request is sent to the group's managers."),
+    ),
+    "accept": (services.accept_invitation, messages.SUCCESS, gettext_lazy("Welcome to the group “%(group)s”.")),
+    "decline": (services.decline_invitation, messages.INFO, gettext_lazy("Invitation declined.")),
+    "cancel": (services.cancel_request, messages.INFO, gettext_lazy("Your request is withdrawn.")),
+    "leave": (services.leave, messages.INFO, gettext_lazy("You have left the group “%(group)s”.")),
+}
+
+
 def membership_action(request, group: GroupPage):
     """The visitor's own membership: join, request, accept or decline an invitation, cancel, leave."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     user = request.user
-    action = request.POST.get("action")
+    if request.POST.get("action") not in MEMBERSHIP_ACTIONS:
+        raise Http404(_("Unknown action."))
+    change, level, message = MEMBERSHIP_ACTIONS[request.POST["action"]]
     try:
-        if action == "join":
-            services.join(user, group)
-            messages.success(request, _("Welcome to the group “%(group)s”.") % {"group": group.title})
-        elif action == "request":
-            services.request_membership(user, group)
-            messages.success(request, _("Your request is sent to the group's managers."))
-        elif action == "accept":
-            services.accept_invitation(user, group)
-            messages.success(request, _("Welcome to the group “%(group)s”.") % {"group": group.title})
-        elif action == "decline":
-            services.decline_invitation(user, group)
-            messages.info(request, _("Invitation declined."))
-        elif action == "cancel":
-            services.cancel_request(user, group)
-            messages.info(request, _("Your request is withdrawn."))
-        elif action == "leave":
-            services.leave(user, group)
-            messages.info(request, _("You have left the group “%(group)s”.") % {"group": group.title})
-        else:
-            raise Http404(_("Unknown action."))
+        change(user, group)
+        messages.add_message(request, level, message % {"group": group.title})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except PermissionDenied:
