@@ -74,16 +74,17 @@ def visible_comments(viewer) -> QuerySet[Comment]:
 
 
 def recent_comments(pages: QuerySet[Page], limit: int) -> list[Comment]:
-    """The latest comments still shown on these pages, each with its ``page`` loaded in one extra query."""
+    """The latest comments still shown on these pages, each with its ``page`` loaded in one extra query.
+
+    The pages are base ``Page`` rows (title, path, URL): activity streams need nothing specific.
+    """
     comments = list(
         Comment.objects.filter(is_public=True, is_removed=False)
         .on_pages(pages)
         .select_related("user")
         .order_by("-submit_date")[:limit]
     )
-    pages_by_pk = {
-        str(page.pk): page for page in Page.objects.filter(pk__in=[c.object_pk for c in comments]).specific()
-    }
+    pages_by_pk = {str(page.pk): page for page in Page.objects.filter(pk__in=[c.object_pk for c in comments])}
     for comment in comments:
         comment.__dict__["page"] = pages_by_pk[comment.object_pk]
     return comments
