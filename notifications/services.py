@@ -48,6 +48,7 @@ from notifications.models import (
     ThreadSubscription,
 )
 from portal.pages import PortalPageQuerySet
+from portal.roles import is_communication_staff
 
 logger = logging.getLogger(__name__)
 
@@ -273,11 +274,14 @@ def record_membership_request(membership_id: int) -> Activity | None:
     return activity
 
 
+def can_announce(user) -> bool:
+    """Who sends important announcements: communication staff."""
+    return is_communication_staff(user)
+
+
 def announce_important(page: Page, sender, *, connection=None) -> ImportantAnnouncement:
     """Communication sends a page to every member who may read it, at once, whatever their settings."""
-    from discussions.services import is_communication_staff
-
-    if not is_communication_staff(sender):
+    if not can_announce(sender):
         raise PermissionError("Only Communication staff send important announcements.")
     page = page.specific
     activity, _created = Activity.objects.update_or_create(

@@ -112,7 +112,7 @@ def notification_settings(request):
             "form": form,
             "formset": formset,
             "managed_groups": services.managed_groups(request.user).order_by("title"),
-            "can_announce": _can_announce(request.user),
+            "can_announce": services.can_announce(request.user),
             "kind_fields": KIND_SWITCHES,
         },
     )
@@ -153,15 +153,9 @@ def group_default(request, group_id: int):
     return render(request, "notifications/group_default.html", {"form": form, "group": group})
 
 
-def _can_announce(user) -> bool:
-    from discussions.services import is_communication_staff
-
-    return is_communication_staff(user)
-
-
 @login_required
 def important_announcement(request):
-    if not _can_announce(request.user):
+    if not services.can_announce(request.user):
         raise PermissionDenied
     pages = services.announceable_pages()
     # "?page=<id>" preselects a news item (from its page in the admin, for instance).

@@ -3,9 +3,9 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.admin_menu import MenuItemFor
 from search.admin_views import (
     DocumentExtractionReportView,
     retry_extraction,
@@ -35,21 +35,15 @@ def register_unanswered_queries():
     return unanswered_queries
 
 
-class UnansweredQueriesMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("search.view_unansweredquery")
-
-
 @hooks.register("register_reports_menu_item")
 def unanswered_queries_menu_item():
-    return UnansweredQueriesMenuItem(
-        _("Searches without results"), reverse(unanswered_queries.get_url_name("index")), icon_name="search", order=900
+    return MenuItemFor(
+        _("Searches without results"),
+        reverse(unanswered_queries.get_url_name("index")),
+        icon_name="search",
+        order=900,
+        shown_to=lambda user: user.has_perm("search.view_unansweredquery"),
     )
-
-
-class DocumentExtractionMenuItem(MenuItem):
-    def is_shown(self, request):
-        return user_may_change_documents(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -65,10 +59,11 @@ def register_document_extraction_urls():
 
 @hooks.register("register_reports_menu_item")
 def document_extraction_menu_item():
-    return DocumentExtractionMenuItem(
+    return MenuItemFor(
         _("Document text extraction"),
         reverse("search_admin:document_extraction"),
         name="document-extraction",
         icon_name="doc-full-inverse",
         order=910,
+        shown_to=user_may_change_documents,
     )
